@@ -1,0 +1,1 @@
+//! PDF text layers → positioned lines (not yet implemented).

@@ -1,0 +1,1 @@
+//! Japanese text normalisation rules (not yet implemented).
