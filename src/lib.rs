@@ -10,5 +10,14 @@
 //! [`pipeline`] ties the stages together for one document; the binary in
 //! `main.rs` runs it over a corpus in parallel.
 
+pub mod cli;
 pub mod decode;
+pub mod diag;
+pub mod emit;
+pub mod extract;
 pub mod normalize;
+pub mod pipeline;
+pub mod run;
+pub mod schema;
+pub mod segment;
+pub mod source;

@@ -1,10 +1,14 @@
 //! Bytes → lines of cells, whatever the input format.
 //!
-//! Text input yields one [`Line`] per source line, its cells split on tabs.
-//! PDF input yields one [`Line`] per visual table row, its cells taken from
-//! the ruling-line grid. Everything after this stage sees only [`Line`]s.
+//! Text input yields one [`Line`] per non-blank source line, its cells split
+//! on tabs. PDF input yields one [`Line`] per visual table row, its cells
+//! taken from the ruling-line grid. Everything after this stage sees only
+//! [`Line`]s, so segmentation and extraction are shared by both formats.
 
 pub mod pdf;
+pub mod text;
+
+use crate::diag::{Status, Warning};
 
 /// One source line (text) or one reconstructed table row (PDF).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,4 +20,102 @@ pub struct Line {
     pub line: u32,
     /// The cells, left to right, as decoded (not yet normalised).
     pub cells: Vec<String>,
+}
+
+/// The input formats hyokasho reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Pdf,
+}
+
+impl Format {
+    /// The value written in `documents.format`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// Tells the format from the bytes: a PDF starts with `%PDF-` within its
+    /// first kilobyte (some writers put junk before it). A file named
+    /// `.pdf` is read as PDF too, so that an empty or broken one is reported
+    /// as a PDF problem.
+    pub fn sniff(bytes: &[u8], file_name: &str) -> Format {
+        let head = &bytes[..bytes.len().min(1024)];
+        let is_pdf = head.windows(5).any(|w| w == b"%PDF-");
+        if is_pdf || file_name.to_ascii_lowercase().ends_with(".pdf") {
+            Format::Pdf
+        } else {
+            Format::Text
+        }
+    }
+}
+
+/// Why a document could not be decoded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("empty file (0 bytes)")]
+    Empty,
+    #[error("no text: the file holds only blank lines")]
+    NoText,
+    #[error("not a text document: binary or undecodable content ({detail})")]
+    Binary { detail: String },
+    #[error("{0}")]
+    Pdf(String),
+}
+
+/// A decoded document: its lines and what was learnt on the way.
+#[derive(Debug)]
+pub struct Decoded {
+    pub format: Format,
+    /// `documents.encoding`: the text encoding, or `pdf`.
+    pub encoding: String,
+    /// Page count for PDFs.
+    pub pages: Option<u32>,
+    pub lines: Vec<Line>,
+    /// `Ok`, or a lesser status the decoder already knows (partial pages,
+    /// no text layer).
+    pub status: Status,
+    /// Why the status is below `Ok`, where it is.
+    pub error: Option<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Limits on the work one document may cost.
+#[derive(Debug, Clone, Default)]
+pub struct Limits {
+    pub pdf: pdf::PdfLimits,
+}
+
+/// Decodes one document's bytes.
+pub fn decode(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Decoded, DecodeError> {
+    match Format::sniff(bytes, file_name) {
+        Format::Text => decode_text(bytes),
+        Format::Pdf => pdf::decode(bytes, &limits.pdf),
+    }
+}
+
+fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let doc = text::decode(bytes)?;
+    let mut warnings = Vec::new();
+    if doc.replaced > 0 {
+        warnings.push(Warning::new(
+            "undecodable_bytes",
+            format!(
+                "{} byte sequences could not be decoded as {} and were replaced by U+FFFD",
+                doc.replaced, doc.encoding
+            ),
+        ));
+    }
+    Ok(Decoded {
+        format: Format::Text,
+        encoding: doc.encoding.to_string(),
+        pages: None,
+        lines: doc.lines,
+        status: Status::Ok,
+        error: None,
+        warnings,
+    })
 }

@@ -6,3 +6,16 @@
 //! grid.
 
 pub mod page;
+
+use super::{DecodeError, Decoded};
+
+/// Bounds on the work one PDF may cost.
+#[derive(Debug, Clone, Default)]
+pub struct PdfLimits {}
+
+/// Reads a PDF into lines of cells.
+pub fn decode(_bytes: &[u8], _limits: &PdfLimits) -> Result<Decoded, DecodeError> {
+    Err(DecodeError::Pdf(
+        "PDF input is not supported yet: this build reads text renderings only".into(),
+    ))
+}

@@ -1,0 +1,117 @@
+//! The command line: `hyokasho extract` and `hyokasho schema`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::emit::TableFormat;
+use crate::pipeline::Options;
+use crate::run::{RunConfig, Summary};
+
+/// Turns Japan's published privacy impact assessments (特定個人情報保護評価書)
+/// into clean tables: documents, rows, systems, contractors, risk ratings,
+/// changes, corrections and more, as CSV and JSONL.
+#[derive(Debug, Parser)]
+#[command(name = "hyokasho", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract every table from files and folders of assessments.
+    Extract(ExtractArgs),
+    /// Print the data dictionary: every table and column with its meaning.
+    Schema {
+        /// Print Markdown (as in docs/schema.md) instead of plain text.
+        #[arg(long)]
+        markdown: bool,
+    },
+}
+
+/// Table file formats on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Jsonl,
+}
+
+/// Arguments of `hyokasho extract`.
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// Files or folders to read; folders are walked recursively in sorted
+    /// order (hidden entries skipped).
+    #[arg(default_value = "corpus")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder; created if missing. Existing tables are replaced when
+    /// the run finishes.
+    #[arg(short, long, default_value = "output")]
+    pub output: PathBuf,
+    /// Worker threads (default: the number of CPUs). The output is the same
+    /// whatever the number.
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Table formats to write, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "csv,jsonl")]
+    pub format: Vec<FormatArg>,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Refuse input files larger than this many bytes.
+    #[arg(long, default_value_t = 512 * 1024 * 1024)]
+    pub max_file_bytes: u64,
+}
+
+impl ExtractArgs {
+    /// The run configuration these arguments describe.
+    pub fn config(&self) -> RunConfig {
+        let jobs = self.jobs.filter(|&j| j > 0).unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+        let mut formats: Vec<TableFormat> = self
+            .format
+            .iter()
+            .map(|f| match f {
+                FormatArg::Csv => TableFormat::Csv,
+                FormatArg::Jsonl => TableFormat::Jsonl,
+            })
+            .collect();
+        formats.dedup();
+        RunConfig {
+            inputs: self.inputs.clone(),
+            output: self.output.clone(),
+            jobs,
+            formats,
+            progress: !self.quiet && std::io::stderr().is_terminal(),
+            options: Options {
+                max_file_bytes: self.max_file_bytes,
+                ..Options::default()
+            },
+        }
+    }
+}
+
+/// The end-of-run summary printed on stderr.
+pub fn summary_text(summary: &Summary, output: &std::path::Path) -> String {
+    let t = &summary.totals;
+    let mut s = format!(
+        "{} documents: {} ok, {} partial, {} needs_ocr, {} failed",
+        t.documents, t.ok, t.partial, t.needs_ocr, t.failed
+    );
+    if t.duplicates > 0 {
+        s.push_str(&format!(" ({} duplicate files skipped)", t.duplicates));
+    }
+    s.push_str(&format!(
+        "\n{} rows, {} warnings, {:.2} s → {}",
+        t.records.get("rows").copied().unwrap_or(0),
+        t.warnings,
+        summary.elapsed.as_secs_f64(),
+        output.display()
+    ));
+    s
+}

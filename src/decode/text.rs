@@ -1,0 +1,230 @@
+//! Text input: detect the encoding, decode, split into lines of cells.
+
+use std::borrow::Cow;
+
+use encoding_rs::{EUC_JP, Encoding, ISO_2022_JP, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
+
+use super::{DecodeError, Line};
+
+/// A decoded text document.
+#[derive(Debug)]
+pub struct TextDocument {
+    /// The encoding the bytes were read with (`UTF-8`, `Shift_JIS`, …).
+    pub encoding: &'static str,
+    /// The non-blank lines with their 1-based line numbers.
+    pub lines: Vec<Line>,
+    /// Characters that could not be decoded and were replaced by U+FFFD.
+    pub replaced: usize,
+}
+
+/// Share of suspicious characters (C0 controls, NUL, U+FFFD) above which a
+/// file is treated as binary rather than text.
+const BINARY_THRESHOLD: f64 = 0.02;
+
+/// Decodes a text document. The order of evidence: a BOM; valid UTF-8;
+/// UTF-16 without a BOM (NUL bytes in every other position); then
+/// chardetng's guess among the Japanese legacy encodings, checked by the
+/// number of undecodable sequences.
+pub fn decode(bytes: &[u8]) -> Result<TextDocument, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let (text, encoding) = decode_bytes(bytes);
+    let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
+    let total = text.chars().count().max(1);
+    let suspicious = replaced
+        + text
+            .chars()
+            .filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}'))
+            .count();
+    if suspicious as f64 / total as f64 > BINARY_THRESHOLD {
+        return Err(DecodeError::Binary {
+            detail: format!(
+                "{suspicious} of {total} characters are control or undecodable characters \
+                 (best guess {})",
+                encoding.name()
+            ),
+        });
+    }
+    let lines = split_lines(&text);
+    if lines.is_empty() {
+        return Err(DecodeError::NoText);
+    }
+    Ok(TextDocument {
+        encoding: encoding.name(),
+        lines,
+        replaced,
+    })
+}
+
+fn decode_bytes(bytes: &[u8]) -> (Cow<'_, str>, &'static Encoding) {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return (text, encoding);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (Cow::Borrowed(text), UTF_8);
+    }
+    if let Some(encoding) = utf16_without_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        return (text, encoding);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(bytes, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let candidates: &[&'static Encoding] = if guess == EUC_JP {
+        &[EUC_JP, SHIFT_JIS]
+    } else if guess == ISO_2022_JP {
+        &[ISO_2022_JP, SHIFT_JIS, EUC_JP]
+    } else {
+        &[SHIFT_JIS, EUC_JP]
+    };
+    // Take the first candidate that decodes cleanly, else the one with the
+    // fewest replacements: chardetng's guess is a likelihood, the error
+    // count is a fact.
+    let mut best: Option<(Cow<'_, str>, &'static Encoding, usize)> = None;
+    for &encoding in candidates {
+        let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+        if !had_errors {
+            return (text, encoding);
+        }
+        let errors = text.chars().filter(|&c| c == '\u{FFFD}').count();
+        if best.as_ref().is_none_or(|b| errors < b.2) {
+            best = Some((text, encoding, errors));
+        }
+    }
+    match best {
+        Some((text, encoding, _)) => (text, encoding),
+        None => (String::from_utf8_lossy(bytes), UTF_8),
+    }
+}
+
+/// UTF-16 text without a BOM shows NUL bytes in every other position for
+/// the ASCII it holds (line ends at least).
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(4096)];
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    let pairs = sample.len() / 2;
+    // Japanese text in UTF-16 has few NULs (kana and kanji have none), so
+    // the threshold is low, but the other half must be free of NULs.
+    if odd * 10 >= pairs && even == 0 {
+        Some(UTF_16LE)
+    } else if even * 10 >= pairs && odd == 0 {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Splits on LF, CRLF or a lone CR; a last line without a newline is still
+/// a line. Blank lines are dropped, but the numbers count them.
+fn split_lines(text: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut number = 0u32;
+    let mut rest = text;
+    while !rest.is_empty() {
+        number += 1;
+        let (line, next) = match rest.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                (&rest[..i], &rest[i + skip..])
+            }
+            None => (rest, ""),
+        };
+        rest = next;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut cells: Vec<String> = line.split('\t').map(str::to_owned).collect();
+        while cells.last().is_some_and(|c| c.trim().is_empty()) {
+            cells.pop();
+        }
+        lines.push(Line {
+            page: None,
+            line: number,
+            cells,
+        });
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(doc: &TextDocument) -> Vec<(u32, Vec<&str>)> {
+        doc.lines
+            .iter()
+            .map(|l| (l.line, l.cells.iter().map(String::as_str).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn utf8_lines_and_cells() {
+        let doc = decode("評価書番号\t評価書名\n50\t健康増進事業\t\n\n最後".as_bytes()).unwrap();
+        assert_eq!(doc.encoding, "UTF-8");
+        assert_eq!(
+            cells(&doc),
+            [
+                (1, vec!["評価書番号", "評価書名"]),
+                (2, vec!["50", "健康増進事業"]),
+                (4, vec!["最後"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_lone_cr_and_bom() {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice("一\r\n二\r三\n".as_bytes());
+        let doc = decode(&bytes).unwrap();
+        assert_eq!(doc.encoding, "UTF-8");
+        assert_eq!(
+            cells(&doc),
+            [(1, vec!["一"]), (2, vec!["二"]), (3, vec!["三"])]
+        );
+    }
+
+    #[test]
+    fn legacy_japanese_encodings() {
+        let text = "川崎市長\t令和3年12月9日\n①事務の名称\t健康増進事業の実施に関する事務\n";
+        for encoding in [SHIFT_JIS, EUC_JP] {
+            let (bytes, _, _) = encoding.encode(text);
+            let doc = decode(&bytes).unwrap();
+            assert_eq!(doc.encoding, encoding.name());
+            assert_eq!(doc.lines[1].cells[1], "健康増進事業の実施に関する事務");
+        }
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let text = "公表日\n令和3年12月9日\n";
+        let mut le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let doc = decode(&le).unwrap();
+        assert_eq!(doc.encoding, "UTF-16LE");
+        le.splice(0..0, [0xFF, 0xFE]);
+        let doc = decode(&le).unwrap();
+        assert_eq!(doc.encoding, "UTF-16LE");
+        assert_eq!(doc.lines[1].cells[0], "令和3年12月9日");
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&be).unwrap().encoding, "UTF-16BE");
+    }
+
+    #[test]
+    fn empty_and_binary_are_errors() {
+        assert!(matches!(decode(b""), Err(DecodeError::Empty)));
+        assert!(matches!(decode(b"\n \n\t\n"), Err(DecodeError::NoText)));
+        // A simple deterministic byte soup standing in for random junk.
+        let junk: Vec<u8> = (0u32..4096)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        assert!(matches!(decode(&junk), Err(DecodeError::Binary { .. })));
+    }
+}

@@ -1,0 +1,199 @@
+//! The `documents` table.
+
+use serde::Serialize;
+
+/// A row of the `documents` table: one row per input file, whatever became of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentRecord {
+    pub doc_id: String,
+    pub source_path: String,
+    pub format: &'static str,
+    pub encoding: String,
+    pub pages: Option<u32>,
+    pub kind: &'static str,
+    pub form: Option<String>,
+    pub assessment_no: Option<String>,
+    pub title: Option<String>,
+    pub organization: Option<String>,
+    pub municipality: Option<String>,
+    pub published_on: Option<String>,
+    pub is_draft: bool,
+    pub status: &'static str,
+    pub error: Option<String>,
+    pub warnings: u32,
+}
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::normalize;
+use crate::segment::{Kind, Row, Section, Segmented};
+
+/// What the cover (or the title of a table document) says about the
+/// document; the caller adds what the decoder knows.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct CoverFacts {
+    pub assessment_no: Option<String>,
+    pub title: Option<String>,
+    pub organization: Option<String>,
+    pub municipality: Option<String>,
+    /// True when the municipality was guessed from the text rather than
+    /// read from the organisation.
+    pub municipality_inferred: bool,
+    pub published_on: Option<String>,
+    pub is_draft: bool,
+}
+
+/// Reads the cover facts of a segmented document.
+pub fn cover_facts(seg: &Segmented) -> CoverFacts {
+    let cover: Vec<&Row> = seg
+        .rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.section,
+                Section::Cover | Section::Changes | Section::Corrections
+            )
+        })
+        .collect();
+    let mut facts = CoverFacts::default();
+
+    if let Some(pos) = cover.iter().position(|r| {
+        r.cells.first().is_some_and(|c| c == "評価書番号")
+            && r.cells.get(1).is_some_and(|c| c == "評価書名")
+    }) && let Some(next) = cover.get(pos + 1)
+    {
+        facts.assessment_no = next.cells.first().and_then(|c| normalize::value(c));
+        facts.title = next.cells.get(1).and_then(|c| normalize::value(c));
+    }
+    if matches!(seg.kind, Kind::ChangeList | Kind::CorrectionTable) {
+        facts.title = cover
+            .iter()
+            .find(|r| r.heading == Some(1))
+            .map(|r| r.label.clone());
+    }
+    facts.organization = value_under(&cover, "評価実施機関名");
+    facts.published_on = value_under(&cover, "公表日")
+        .and_then(|v| normalize::parse_date(&v))
+        .map(|d| d.to_iso());
+    facts.is_draft = seg
+        .rows
+        .iter()
+        .take(12)
+        .any(|r| is_draft_mark(&r.value) || is_draft_mark(&r.label))
+        || facts
+            .title
+            .as_deref()
+            .is_some_and(|t| t.contains("(案)") || t.contains("（案）"));
+    facts.municipality = facts.organization.as_deref().and_then(municipality_of);
+    if facts.municipality.is_none() {
+        facts.municipality = declared_body(&cover).or_else(|| most_named_body(&seg.rows));
+        facts.municipality_inferred = facts.municipality.is_some();
+    }
+    facts
+}
+
+/// The first value row under a cover label.
+fn value_under(cover: &[&Row], label: &str) -> Option<String> {
+    cover
+        .iter()
+        .filter(|r| r.heading.is_none())
+        .find(|r| r.path.last().is_some_and(|p| &**p == label))
+        .and_then(|r| normalize::value(&r.value))
+}
+
+fn is_draft_mark(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    matches!(t.as_str(), "(案)" | "（案）" | "案" | "【案】" | "[案]")
+}
+
+static BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.+?(?:都|道|府|県|市|区|町|村|広域連合|一部事務組合))").expect("valid regex")
+});
+
+/// The body from an organisation's name: `川崎市長` → `川崎市`,
+/// `千葉県知事` → `千葉県`, `○○市教育委員会` → `○○市`.
+pub fn municipality_of(organization: &str) -> Option<String> {
+    let org: String = organization
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // 「東京都知事」: 都 ends the body; 「京都市長」: 京都 is a city name.
+    let c = BODY.captures(&org)?;
+    let mut body = c[1].to_string();
+    if body == "京都"
+        || body == "東京都" && org.starts_with("東京都") && org[body.len()..].starts_with('知')
+    {
+        // 京都 must be followed by 府 or 市.
+        if body == "京都" {
+            let rest = &org[body.len()..];
+            let next = rest.chars().next()?;
+            body.push(next);
+        }
+    }
+    Some(body)
+}
+
+static DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\p{Han}{1,6}?(?:都|道|府|県|市|区|町|村))は、").expect("valid regex")
+});
+
+/// The body named at the start of the declaration (`川崎市は、…`).
+fn declared_body(cover: &[&Row]) -> Option<String> {
+    cover
+        .iter()
+        .find_map(|r| DECLARATION.captures(&r.value).map(|c| c[1].to_string()))
+}
+
+static PLACE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\p{Han}{1,3}[市町村]").expect("valid regex"));
+
+/// The municipality most often named in a document without a cover
+/// (change lists, correction tables): `浦安市`, `千葉市`.
+fn most_named_body(rows: &[Row]) -> Option<String> {
+    const NOT_NAMES: &[&str] = &[
+        "本", "当", "同", "各", "他", "全", "区", "市", "町", "都", "該", "転出", "転入", "元",
+        "先",
+    ];
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        for m in PLACE.find_iter(&row.value) {
+            let name = m.as_str();
+            let stem = &name[..name.len() - '市'.len_utf8()];
+            if stem.chars().count() < 2
+                || NOT_NAMES
+                    .iter()
+                    .any(|n| stem.starts_with(n) || stem.ends_with(n))
+                || name.contains("町村")
+            {
+                continue;
+            }
+            match counts.iter_mut().find(|(n, _, _)| n == name) {
+                Some(entry) => entry.1 += 1,
+                None => counts.push((name.to_string(), 1, i)),
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|(n, _, _)| n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn municipality_from_organization() {
+        assert_eq!(municipality_of("川崎市長").as_deref(), Some("川崎市"));
+        assert_eq!(municipality_of("千葉県知事").as_deref(), Some("千葉県"));
+        assert_eq!(municipality_of("京都市長").as_deref(), Some("京都市"));
+        assert_eq!(
+            municipality_of("松戸市教育委員会").as_deref(),
+            Some("松戸市")
+        );
+        assert_eq!(municipality_of("世田谷区長").as_deref(), Some("世田谷区"));
+    }
+}

@@ -1,0 +1,40 @@
+//! The `rows` table: every source row, lossless.
+
+use serde::Serialize;
+
+use crate::segment::Row;
+
+/// A row of the `rows` table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowRecord {
+    pub doc_id: String,
+    pub row_no: u32,
+    pub page: Option<u32>,
+    pub line: u32,
+    pub section: &'static str,
+    pub path: Option<String>,
+    pub label: Option<String>,
+    pub value: Option<String>,
+    pub raw: String,
+}
+
+/// One record per segmented row.
+pub fn extract(doc_id: &str, rows: &[Row]) -> Vec<RowRecord> {
+    rows.iter()
+        .map(|r| RowRecord {
+            doc_id: doc_id.to_string(),
+            row_no: r.row_no,
+            page: r.page,
+            line: r.line,
+            section: r.section.as_str(),
+            path: non_empty(r.path_string()),
+            label: non_empty(r.label.clone()),
+            value: non_empty(r.value.clone()),
+            raw: r.raw.clone(),
+        })
+        .collect()
+}
+
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}

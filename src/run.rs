@@ -1,0 +1,265 @@
+//! A whole run: find the inputs, process them in parallel, write the
+//! tables in `doc_id` order.
+//!
+//! Documents are identified by the hash of their bytes, and the output is
+//! sorted by it. So the run hashes every file first (cheap, streaming),
+//! sorts the work by `doc_id`, and lets worker threads take documents in
+//! that order; the writer puts results back in order with a small reorder
+//! buffer. Output is byte-identical whatever the number of threads, and
+//! memory holds only the documents in flight, not the corpus.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Instant, SystemTime};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::emit::{EmitError, Emitter, TableFormat};
+use crate::pipeline::{self, DocOutput, ManifestDoc, Options};
+use crate::source::{self, SourceError, SourceFile};
+
+/// Everything a run needs to know.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub inputs: Vec<PathBuf>,
+    pub output: PathBuf,
+    pub jobs: usize,
+    pub formats: Vec<TableFormat>,
+    pub progress: bool,
+    pub options: Options,
+}
+
+/// Errors that stop a run as a whole (as opposed to one document).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Emit(#[from] EmitError),
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// Counts for the end-of-run summary and `manifest.json`'s totals.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Totals {
+    pub documents: usize,
+    pub ok: usize,
+    pub partial: usize,
+    pub needs_ocr: usize,
+    pub failed: usize,
+    pub duplicates: usize,
+    pub warnings: usize,
+    pub records: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    tool: &'static str,
+    version: &'static str,
+    started_at: String,
+    finished_at: String,
+    options: serde_json::Value,
+    documents: &'a [ManifestDoc],
+    totals: &'a Totals,
+}
+
+/// What a finished run reports.
+#[derive(Debug)]
+pub struct Summary {
+    pub totals: Totals,
+    pub elapsed: std::time::Duration,
+}
+
+struct Job {
+    doc_id: String,
+    file: SourceFile,
+    duplicates: Vec<String>,
+}
+
+/// Runs an extraction.
+pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
+    let started = Instant::now();
+    let started_at = SystemTime::now();
+    let files = source::discover(&config.inputs)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs.max(1))
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+    // The output folder must be writable before any work is done.
+    let mut emitter = Emitter::create(&config.output, &config.formats)?;
+
+    let jobs = pool.install(|| plan(files));
+    let bar = progress_bar(jobs.len() as u64, config.progress);
+
+    let mut manifest_docs = Vec::with_capacity(jobs.len());
+    let mut totals = Totals::default();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, DocOutput)>();
+    let mut write_error = None;
+    pool.in_place_scope(|scope| {
+        for _ in 0..config.jobs.max(1) {
+            let tx = tx.clone();
+            let (jobs, next, options) = (&jobs, &next, &config.options);
+            scope.spawn(move |_| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let out = pipeline::process(&job.file, &job.doc_id, options);
+                    if tx.send((i, out)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Results arrive in any order; write them in job order.
+        let mut pending = BTreeMap::new();
+        let mut expected = 0usize;
+        for (i, out) in rx {
+            pending.insert(i, out);
+            while let Some(mut out) = pending.remove(&expected) {
+                bar.inc(1);
+                out.manifest.duplicates = jobs[expected].duplicates.clone();
+                tally(&mut totals, &out);
+                if write_error.is_none()
+                    && let Err(e) = emitter.write(&out)
+                {
+                    write_error = Some(e);
+                }
+                manifest_docs.push(out.manifest);
+                expected += 1;
+            }
+        }
+    });
+    bar.finish_and_clear();
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    let manifest = Manifest {
+        tool: "hyokasho",
+        version: env!("CARGO_PKG_VERSION"),
+        started_at: rfc3339(started_at),
+        finished_at: rfc3339(SystemTime::now()),
+        options: serde_json::json!({
+            "inputs": config.inputs.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>(),
+            "formats": config.formats.iter().map(|f| match f { TableFormat::Csv => "csv", TableFormat::Jsonl => "jsonl" }).collect::<Vec<_>>(),
+            "max_file_bytes": config.options.max_file_bytes,
+        }),
+        documents: &manifest_docs,
+        totals: &totals,
+    };
+    emitter.finish(&manifest)?;
+    Ok(Summary {
+        totals,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Hashes every file and orders the work by `doc_id`; byte-identical files
+/// become one job that lists the other paths.
+fn plan(files: Vec<SourceFile>) -> Vec<Job> {
+    let mut hashed: Vec<(String, SourceFile)> = files
+        .into_par_iter()
+        .map(|file| {
+            // An unreadable file still needs an id: hash its path instead,
+            // so it is reported (as failed) rather than dropped.
+            let id = hash_file(&file.path).unwrap_or_else(|_| {
+                source::doc_id(format!("unreadable:{}", file.display).as_bytes())
+            });
+            (id, file)
+        })
+        .collect();
+    hashed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let mut jobs: Vec<Job> = Vec::with_capacity(hashed.len());
+    for (doc_id, file) in hashed {
+        match jobs.last_mut() {
+            Some(last) if last.doc_id == doc_id => last.duplicates.push(file.display),
+            _ => jobs.push(Job {
+                doc_id,
+                file,
+                duplicates: Vec::new(),
+            }),
+        }
+    }
+    jobs
+}
+
+fn hash_file(path: &Path) -> io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(File::open(path)?)?;
+    Ok(hasher.finalize().to_hex()[..16].to_string())
+}
+
+fn tally(totals: &mut Totals, out: &DocOutput) {
+    totals.documents += 1;
+    match out.status() {
+        "ok" => totals.ok += 1,
+        "partial" => totals.partial += 1,
+        "needs_ocr" => totals.needs_ocr += 1,
+        _ => totals.failed += 1,
+    }
+    totals.duplicates += out.manifest.duplicates.len();
+    totals.warnings += out.manifest.warnings.len();
+    for (table, n) in out.records.counts() {
+        *totals.records.entry(table).or_default() += n;
+    }
+}
+
+fn progress_bar(len: u64, visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} documents  {per_sec}  ETA {eta}  {elapsed_precise}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Formats a time as RFC 3339 in UTC (`2026-11-22T13:33:40Z`).
+fn rfc3339(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn rfc3339_dates() {
+        let at = |s| rfc3339(SystemTime::UNIX_EPOCH + Duration::from_secs(s));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(at(1_795_354_420), "2026-11-22T13:33:40Z");
+    }
+}

@@ -1,0 +1,346 @@
+//! Recognising the form's headings in a row's first cell.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The form's top-level sections (`rows.section`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Section {
+    #[default]
+    Cover,
+    I,
+    II,
+    III,
+    IV,
+    V,
+    VI,
+    Annex1,
+    Annex2,
+    Annex3,
+    Incidents,
+    Changes,
+    Corrections,
+}
+
+impl Section {
+    /// The key written in `rows.section`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Cover => "cover",
+            Section::I => "I",
+            Section::II => "II",
+            Section::III => "III",
+            Section::IV => "IV",
+            Section::V => "V",
+            Section::VI => "VI",
+            Section::Annex1 => "annex1",
+            Section::Annex2 => "annex2",
+            Section::Annex3 => "annex3",
+            Section::Incidents => "incidents",
+            Section::Changes => "changes",
+            Section::Corrections => "corrections",
+        }
+    }
+
+    /// The section's title in the 全項目評価書, used in paths where the
+    /// document's own heading is missing.
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Cover => "表紙",
+            Section::I => "I 基本情報",
+            Section::II => "II 特定個人情報ファイルの概要",
+            Section::III => "III 特定個人情報ファイルの取扱いプロセスにおけるリスク対策",
+            Section::IV => "IV その他のリスク対策",
+            Section::V => "V 開示請求、問合せ",
+            Section::VI => "VI 評価実施手続",
+            Section::Annex1 => "(別添1) 事務の内容",
+            Section::Annex2 => "(別添2) 特定個人情報ファイル記録項目",
+            Section::Annex3 => "(別添3) 変更箇所",
+            Section::Incidents => "個人情報に関する重大事故について",
+            Section::Changes => "変更箇所",
+            Section::Corrections => "修正等を要する部分とその内容",
+        }
+    }
+}
+
+/// Numbered blocks below an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    /// `システムN` (I.2).
+    System,
+    /// `委託事項N` (II.4).
+    Entrustment,
+    /// `提供先N` / `移転先N` (II.5).
+    Provision,
+    /// `リスクN: …` (III).
+    Risk,
+}
+
+/// What kind of heading a first cell is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Heading {
+    /// A top-level section.
+    Section(Section),
+    /// A numbered item (`3. 特定個人情報の入手・使用`); `file_name` marks
+    /// `1. 特定個人情報ファイル名`, which starts a new file in II and III.
+    Item { no: u32, file_name: bool },
+    /// `システム1`, `委託事項2～5`, `リスク3: …`.
+    Block(Block),
+    /// `事案 N …` in the incident annex.
+    Incident,
+    /// A labelled part of an incident (`【事案の内容】` = 3, `①原因` = 4).
+    Sub(u8),
+}
+
+static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(VI|IV|V|III|II|I|Ⅵ|Ⅳ|Ⅴ|Ⅲ|Ⅱ|Ⅰ)\s*[.．、]?\s*(\S.*)$").expect("valid regex")
+});
+static ANNEX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[(（]\s*別添\s*([1-3])\s*[)）]\s*(.*)$").expect("valid regex"));
+static ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,2})\s*[.．]\s*(\S.*)$").expect("valid regex"));
+static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(システム|委託事項|提供先|移転先)\s*\d+(\s*[~～〜\-]\s*\d+)?$")
+        .expect("valid regex")
+});
+static RISK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^リスク\s*\d+\s*[:：]").expect("valid regex"));
+static INCIDENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^事案\s*\d+(\s|$)").expect("valid regex"));
+
+/// Words at least one of which every numbered item title of the forms
+/// holds; a numbered line without one is content (`1. 年1回、…`).
+const ITEM_WORDS: &[&str] = &[
+    "事務",
+    "システム",
+    "ファイル",
+    "理由",
+    "個人番号",
+    "情報連携",
+    "担当部署",
+    "評価実施機関",
+    "基本情報",
+    "入手",
+    "使用",
+    "委託",
+    "提供",
+    "移転",
+    "保管",
+    "消去",
+    "備考",
+    "接続",
+    "監査",
+    "教育",
+    "リスク対策",
+    "開示",
+    "問合せ",
+    "基礎項目評価",
+    "意見",
+    "第三者点検",
+    "承認",
+];
+
+/// Reads a first cell as a heading, given the section the walk is in.
+pub fn heading_of(text: &str, section: Section) -> Option<Heading> {
+    if let Some(s) = top_section(text) {
+        return Some(Heading::Section(s));
+    }
+    match section {
+        Section::Incidents => {
+            if INCIDENT.is_match(text) {
+                Some(Heading::Incident)
+            } else if text.starts_with('【') && text.ends_with('】') {
+                Some(Heading::Sub(3))
+            } else if starts_with_circled(text) && text.chars().count() <= 20 {
+                Some(Heading::Sub(4))
+            } else {
+                None
+            }
+        }
+        Section::Annex1 | Section::Annex3 | Section::Changes | Section::Corrections => None,
+        _ => {
+            if let Some(c) = ITEM.captures(text) {
+                let no: u32 = c[1].parse().ok()?;
+                let title = &c[2];
+                let plausible = title.chars().count() <= 80
+                    && !title.ends_with('。')
+                    && ITEM_WORDS.iter().any(|w| title.contains(w));
+                if !plausible || (section == Section::Annex2 && !is_file_name_item(title)) {
+                    return None;
+                }
+                return Some(Heading::Item {
+                    no,
+                    file_name: is_file_name_item(title),
+                });
+            }
+            if RISK.is_match(text) {
+                return Some(Heading::Block(Block::Risk));
+            }
+            if let Some(c) = BLOCK.captures(text) {
+                let block = match &c[1] {
+                    "システム" => Block::System,
+                    "委託事項" => Block::Entrustment,
+                    _ => Block::Provision,
+                };
+                return Some(Heading::Block(block));
+            }
+            None
+        }
+    }
+}
+
+fn is_file_name_item(title: &str) -> bool {
+    title.trim() == "特定個人情報ファイル名"
+}
+
+fn starts_with_circled(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| ('①'..='⑳').contains(&c))
+}
+
+/// A top-level section heading: a Roman numeral followed by a section
+/// title of one of the forms, an annex, or the incident annex.
+pub fn top_section(text: &str) -> Option<Section> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.starts_with("個人情報に関する重大事故について")
+        || compact.starts_with("別紙個人情報に関する重大事故について")
+        || compact.starts_with("(別紙)個人情報に関する重大事故について")
+    {
+        return Some(Section::Incidents);
+    }
+    if let Some(c) = ANNEX.captures(text) {
+        let title: String = c[2].chars().filter(|c| !c.is_whitespace()).collect();
+        let by_title = if title.starts_with("事務の内容") {
+            Some(Section::Annex1)
+        } else if title.contains("記録項目") {
+            Some(Section::Annex2)
+        } else if title.starts_with("変更箇所") {
+            Some(Section::Annex3)
+        } else {
+            None
+        };
+        return by_title.or(match &c[1] {
+            "1" => Some(Section::Annex1),
+            "2" => Some(Section::Annex2),
+            _ => Some(Section::Annex3),
+        });
+    }
+    let c = ROMAN.captures(text)?;
+    let title: String = c[2].chars().filter(|c| !c.is_whitespace()).collect();
+    let known = [
+        "基本情報",
+        "特定個人情報ファイルの概要",
+        "ファイルの概要",
+        "特定個人情報ファイルの取扱いプロセス",
+        "リスク対策",
+        "その他のリスク対策",
+        "開示請求",
+        "評価実施手続",
+        "しきい値判断",
+        "変更箇所",
+    ];
+    if !known.iter().any(|k| title.starts_with(k)) || title.chars().count() > 60 {
+        return None;
+    }
+    Some(match &c[1] {
+        "I" | "Ⅰ" => Section::I,
+        "II" | "Ⅱ" => Section::II,
+        "III" | "Ⅲ" => Section::III,
+        "IV" | "Ⅳ" => Section::IV,
+        "V" | "Ⅴ" => Section::V,
+        _ => Section::VI,
+    })
+}
+
+/// Labels of the cover whose value sits on the following rows.
+pub fn cover_label(text: &str) -> Option<&'static str> {
+    const LABELS: &[&str] = &[
+        "個人のプライバシー等の権利利益の保護の宣言",
+        "特記事項",
+        "評価実施機関名",
+        "個人情報保護委員会承認日【行政機関等のみ】",
+        "個人情報保護委員会承認日",
+        "公表日",
+        "項目一覧",
+    ];
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    LABELS.iter().copied().find(|l| compact == *l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_headings_from_the_seeds() {
+        assert_eq!(top_section("I 基本情報"), Some(Section::I));
+        assert_eq!(
+            top_section("Ⅲ 特定個人情報ファイルの取扱いプロセスにおける"),
+            Some(Section::III)
+        );
+        assert_eq!(top_section("IV その他のリスク対策 ※"), Some(Section::IV));
+        assert_eq!(top_section("V 開示請求、問合せ"), Some(Section::V));
+        assert_eq!(top_section("(別添3)変更箇所"), Some(Section::Annex3));
+        assert_eq!(
+            top_section("(別添2) 特定個人情報ファイル記録項目"),
+            Some(Section::Annex2)
+        );
+        assert_eq!(
+            top_section("個人情報に関する重大事故について"),
+            Some(Section::Incidents)
+        );
+        // Annex 1 of Kawasaki names the business with a Roman numeral.
+        assert_eq!(top_section("I 健康増進事業の実施に関する事務"), None);
+    }
+
+    #[test]
+    fn items_and_blocks() {
+        assert_eq!(
+            heading_of("1. 特定個人情報ファイル名", Section::II),
+            Some(Heading::Item {
+                no: 1,
+                file_name: true
+            })
+        );
+        assert_eq!(
+            heading_of("4. 特定個人情報ファイルの取扱いの委託", Section::II),
+            Some(Heading::Item {
+                no: 4,
+                file_name: false
+            })
+        );
+        assert_eq!(
+            heading_of("1. 年1回、情報セキュリティ研修を行う。", Section::IV),
+            None
+        );
+        assert_eq!(
+            heading_of("システム2~5", Section::I),
+            Some(Heading::Block(Block::System))
+        );
+        assert_eq!(
+            heading_of("委託事項2", Section::II),
+            Some(Heading::Block(Block::Entrustment))
+        );
+        assert_eq!(
+            heading_of("リスク1: 目的外の入手が行われるリスク", Section::III),
+            Some(Heading::Block(Block::Risk))
+        );
+        assert_eq!(
+            heading_of(
+                "事案 1 税の委託業務における無許諾での再委託",
+                Section::Incidents
+            ),
+            Some(Heading::Incident)
+        );
+        assert_eq!(
+            heading_of("【事案の内容】", Section::Incidents),
+            Some(Heading::Sub(3))
+        );
+        assert_eq!(
+            heading_of("①発生(発覚)時期", Section::Incidents),
+            Some(Heading::Sub(4))
+        );
+    }
+}

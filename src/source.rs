@@ -1,0 +1,168 @@
+//! Finding and reading inputs.
+//!
+//! Inputs are files or folders; folders are walked recursively and every
+//! regular file found is a document. The list is sorted so that a run sees
+//! documents in the same order whatever the file system returns.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Errors met while finding or reading inputs.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{path}: input not found")]
+    NotFound { path: PathBuf },
+    #[error("{path}: cannot read folder: {source}")]
+    Walk {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read file: {0}")]
+    Read(std::io::Error),
+    #[error("file is larger than the limit of {limit} bytes (max_file_bytes)")]
+    TooLarge { limit: u64 },
+}
+
+/// One input document: where it is and how to name it in the output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    /// Path as written in the output (`documents.source_path`): relative to
+    /// the input folder it was found in, prefixed by that folder as given.
+    pub display: String,
+    /// Path to open.
+    pub path: PathBuf,
+}
+
+/// Lists every file under `inputs`, sorted by display path, without
+/// duplicates. Hidden files and folders (name starting with `.`) found
+/// while walking are skipped; a hidden file named explicitly is kept.
+pub fn discover(inputs: &[PathBuf]) -> Result<Vec<SourceFile>, SourceError> {
+    let mut out = Vec::new();
+    for input in inputs {
+        let meta = fs::metadata(input).map_err(|_| SourceError::NotFound {
+            path: input.clone(),
+        })?;
+        if meta.is_dir() {
+            walk(input, &mut out)?;
+        } else {
+            out.push(SourceFile {
+                display: display_path(input),
+                path: input.clone(),
+            });
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.path == b.path);
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<SourceFile>) -> Result<(), SourceError> {
+    let entries = fs::read_dir(dir).map_err(|source| SourceError::Walk {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut children = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| SourceError::Walk {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        children.push(entry.path());
+    }
+    children.sort();
+    for child in children {
+        // Follow symlinks to files and folders alike; a broken link is kept
+        // as a file so the read error is reported for it.
+        match fs::metadata(&child) {
+            Ok(m) if m.is_dir() => walk(&child, out)?,
+            _ => out.push(SourceFile {
+                display: display_path(&child),
+                path: child,
+            }),
+        }
+    }
+    Ok(())
+}
+
+fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    let s = s.strip_prefix("./").unwrap_or(&s);
+    s.replace('\\', "/")
+}
+
+/// Reads a whole file, refusing files larger than `max_bytes` before
+/// reading them.
+pub fn read(path: &Path, max_bytes: u64) -> Result<Vec<u8>, SourceError> {
+    let file = fs::File::open(path).map_err(SourceError::Read)?;
+    let len = file.metadata().map_err(SourceError::Read)?.len();
+    if len > max_bytes {
+        return Err(SourceError::TooLarge { limit: max_bytes });
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // `take` guards against a file that grows while it is read.
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(SourceError::Read)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(SourceError::TooLarge { limit: max_bytes });
+    }
+    Ok(bytes)
+}
+
+/// The document id: 16 lowercase hex characters of the BLAKE3 hash of the
+/// file's bytes, so the same bytes get the same id on every machine.
+pub fn doc_id(bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes);
+    hash.to_hex()[..16].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_id_is_stable_and_short() {
+        assert_eq!(doc_id(b"hyokasho"), doc_id(b"hyokasho"));
+        assert_ne!(doc_id(b"a"), doc_id(b"b"));
+        let id = doc_id(b"");
+        assert_eq!(id.len(), 16);
+        // BLAKE3 of the empty input starts af1349b9f5f9a1a6.
+        assert_eq!(id, "af1349b9f5f9a1a6");
+    }
+
+    #[test]
+    fn discover_walks_folders_in_sorted_order() {
+        let dir = std::env::temp_dir().join(format!("hyokasho-src-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("b")).unwrap();
+        fs::write(dir.join("b/2.txt"), "x").unwrap();
+        fs::write(dir.join("a.txt"), "x").unwrap();
+        fs::write(dir.join(".hidden"), "x").unwrap();
+        let files = discover(std::slice::from_ref(&dir)).unwrap();
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| {
+                f.path
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["a.txt", "b/2.txt"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn read_refuses_large_files() {
+        let path = std::env::temp_dir().join(format!("hyokasho-big-{}", std::process::id()));
+        fs::write(&path, [0u8; 100]).unwrap();
+        assert!(matches!(read(&path, 10), Err(SourceError::TooLarge { .. })));
+        assert_eq!(read(&path, 100).unwrap().len(), 100);
+        fs::remove_file(&path).unwrap();
+    }
+}
