@@ -142,10 +142,9 @@ fn split_lines(text: &str) -> Vec<Line> {
         if line.trim().is_empty() {
             continue;
         }
-        let mut cells: Vec<String> = line.split('\t').map(str::to_owned).collect();
-        while cells.last().is_some_and(|c| c.trim().is_empty()) {
-            cells.pop();
-        }
+        // Trailing empty cells are kept: `label\t` (a label whose value is
+        // empty) is not the same row as a bare line of text.
+        let cells: Vec<String> = line.split('\t').map(str::to_owned).collect();
         lines.push(Line {
             page: None,
             line: number,
@@ -174,7 +173,7 @@ mod tests {
             cells(&doc),
             [
                 (1, vec!["評価書番号", "評価書名"]),
-                (2, vec!["50", "健康増進事業"]),
+                (2, vec!["50", "健康増進事業", ""]),
                 (4, vec!["最後"]),
             ]
         );

@@ -38,8 +38,8 @@ pub struct Row {
     pub path: Arc<[Arc<str>]>,
     /// The heading level when the row is itself a heading (1 = section).
     pub heading: Option<u8>,
-    /// The first cell, normalised, for rows with more than one cell or for
-    /// headings; empty for single-cell text rows.
+    /// The first cell, normalised, for rows with more than one cell (even
+    /// when the others are empty) and for headings; empty for a bare line.
     pub label: String,
     /// The other cells, normalised (for single-cell rows: the cell).
     pub value: String,
@@ -116,7 +116,7 @@ fn prepare(line: Line) -> Row {
         .map(String::as_str)
         .filter(|c| !c.is_empty())
         .collect();
-    let (label, value) = if cells.len() > 1 && !cells[0].is_empty() && filled.len() > 1 {
+    let (label, value) = if cells.len() > 1 && !cells[0].is_empty() {
         (cells[0].clone(), filled[1..].join(CELL_SEPARATOR))
     } else {
         (String::new(), filled.join(CELL_SEPARATOR))
