@@ -248,7 +248,11 @@ pub fn markdown() -> String {
             t.name, t.about
         ));
         for c in t.columns {
-            out.push_str(&format!("| `{}` | {} |\n", c.name, c.meaning));
+            out.push_str(&format!(
+                "| `{}` | {} |\n",
+                c.name,
+                c.meaning.replace('|', "\\|")
+            ));
         }
     }
     out

@@ -14,7 +14,11 @@ fn corpus_output() -> &'static Path {
     OUT.get_or_init(|| {
         let out = scratch("corpus");
         let status = extract(&[Path::new("corpus")], &out, &[]);
-        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
         out
     })
 }
@@ -23,7 +27,11 @@ fn corpus_output() -> &'static Path {
 fn documents_have_kind_and_cover_facts() {
     let docs = table(corpus_output(), "documents");
     assert_eq!(docs.len(), 5);
-    let by = |part: &str| docs.iter().find(|d| d["source_path"].contains(part)).expect(part);
+    let by = |part: &str| {
+        docs.iter()
+            .find(|d| d["source_path"].contains(part))
+            .expect(part)
+    };
 
     let k = by("kawasaki");
     assert_eq!(k["kind"], "full_assessment");
@@ -59,7 +67,10 @@ fn documents_have_kind_and_cover_facts() {
     let c = by("chiba");
     assert_eq!(c["kind"], "correction_table");
     assert_eq!(c["municipality"], "千葉市");
-    assert_eq!(c["title"], "修正等を要する部分とその内容(後期高齢者医療事務)");
+    assert_eq!(
+        c["title"],
+        "修正等を要する部分とその内容(後期高齢者医療事務)"
+    );
 }
 
 /// Every non-blank line of every source file is a row, with its text.
@@ -81,9 +92,19 @@ fn every_source_line_lands_in_rows() {
             .filter(|r| r["doc_id"] == doc["doc_id"])
             .map(|r| (r["line"].parse().expect("line number"), r["raw"].as_str()))
             .collect();
-        assert_eq!(got.len(), expected.len(), "{}: one row per non-blank line", doc["source_path"]);
+        assert_eq!(
+            got.len(),
+            expected.len(),
+            "{}: one row per non-blank line",
+            doc["source_path"]
+        );
         for (line, text) in expected {
-            assert_eq!(got.get(&line).copied(), Some(text), "{} line {line}", doc["source_path"]);
+            assert_eq!(
+                got.get(&line).copied(),
+                Some(text),
+                "{} line {line}",
+                doc["source_path"]
+            );
         }
     }
 }
@@ -94,7 +115,12 @@ fn rows_are_placed_in_the_section_tree() {
     let docs = table(out, "documents");
     let rows = table(out, "rows");
     let kawasaki = of_doc(&rows, &docs, "kawasaki");
-    let find = |line: u32| kawasaki.iter().find(|r| r["line"] == line.to_string()).expect("row");
+    let find = |line: u32| {
+        kawasaki
+            .iter()
+            .find(|r| r["line"] == line.to_string())
+            .expect("row")
+    };
 
     // ①システムの名称 of システム1, line 45.
     let r = find(45);
@@ -112,7 +138,11 @@ fn rows_are_placed_in_the_section_tree() {
     // A rating in III.
     let r = find(167);
     assert_eq!(r["section"], "III");
-    assert!(r["path"].ends_with("> リスク1: 目的外の入手が行われるリスク"), "{}", r["path"]);
+    assert!(
+        r["path"].ends_with("> リスク1: 目的外の入手が行われるリスク"),
+        "{}",
+        r["path"]
+    );
     // The incident annex.
     let r = find(345);
     assert_eq!(r["section"], "incidents");
@@ -121,13 +151,28 @@ fn rows_are_placed_in_the_section_tree() {
     assert_eq!(find(31)["section"], "cover");
 
     let sections: BTreeSet<&str> = kawasaki.iter().map(|r| r["section"].as_str()).collect();
-    for s in ["cover", "I", "II", "III", "IV", "V", "VI", "annex1", "annex2", "annex3", "incidents"] {
+    for s in [
+        "cover",
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+        "annex1",
+        "annex2",
+        "annex3",
+        "incidents",
+    ] {
         assert!(sections.contains(s), "section {s} in Kawasaki");
     }
 
     // Koshigaya starts at システム3: section I is inferred, with a warning.
     let koshigaya = of_doc(&rows, &docs, "koshigaya");
-    let r = koshigaya.iter().find(|r| r["label"] == "①システムの名称").expect("system row");
+    let r = koshigaya
+        .iter()
+        .find(|r| r["label"] == "①システムの名称")
+        .expect("system row");
     assert_eq!(r["section"], "I");
     assert_eq!(r["value"], "中間サーバー");
 
@@ -140,17 +185,34 @@ fn rows_are_placed_in_the_section_tree() {
 #[test]
 fn manifest_lists_every_document() {
     let out = corpus_output();
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).expect("manifest")).expect("json");
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("manifest.json")).expect("manifest"),
+    )
+    .expect("json");
     assert_eq!(manifest["tool"], "hyokasho");
     let docs = manifest["documents"].as_array().expect("documents");
     assert_eq!(docs.len(), 5);
     let rows = table(out, "rows");
-    let total: u64 = docs.iter().map(|d| d["counts"]["rows"].as_u64().expect("count")).sum();
+    let total: u64 = docs
+        .iter()
+        .map(|d| d["counts"]["rows"].as_u64().expect("count"))
+        .sum();
     assert_eq!(total as usize, rows.len());
     assert_eq!(manifest["totals"]["ok"], 5);
-    let koshigaya = docs.iter().find(|d| d["source_path"].as_str().is_some_and(|p| p.contains("koshigaya"))).expect("koshigaya");
-    let codes: Vec<&str> = koshigaya["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["code"].as_str()).collect();
+    let koshigaya = docs
+        .iter()
+        .find(|d| {
+            d["source_path"]
+                .as_str()
+                .is_some_and(|p| p.contains("koshigaya"))
+        })
+        .expect("koshigaya");
+    let codes: Vec<&str> = koshigaya["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter_map(|w| w["code"].as_str())
+        .collect();
     assert!(codes.contains(&"missing_section"), "{codes:?}");
 }
 
@@ -165,8 +227,20 @@ fn every_table_exists_with_its_header() {
         assert!(out.join(format!("{}.jsonl", t.name)).exists());
     }
     let jsonl = std::fs::read_to_string(out.join("documents.jsonl")).expect("jsonl");
-    let first: serde_json::Value = serde_json::from_str(jsonl.lines().next().expect("line")).expect("json");
+    let first: serde_json::Value =
+        serde_json::from_str(jsonl.lines().next().expect("line")).expect("json");
     assert!(first["is_draft"].is_boolean());
     assert!(first["warnings"].is_u64());
     assert!(first["pages"].is_null());
+}
+
+/// docs/schema.md is what `hyokasho schema --markdown` prints.
+#[test]
+fn schema_doc_is_current() {
+    let doc = std::fs::read_to_string(root().join("docs/schema.md")).expect("docs/schema.md");
+    assert_eq!(
+        doc,
+        hyokasho::schema::markdown(),
+        "regenerate: hyokasho schema --markdown > docs/schema.md"
+    );
 }

@@ -9,17 +9,33 @@ use common::*;
 #[test]
 fn junk_and_empty_files_fail_while_the_batch_goes_on() {
     let dir = scratch("batch-in");
-    std::fs::copy(root().join("corpus/001_15827696a754ffd7_kawasaki.txt"), dir.join("kawasaki.txt")).expect("copy");
-    std::fs::copy(root().join("tests/fixtures/001_kawasaki.binary-junk.txt"), dir.join("junk.txt")).expect("copy");
+    std::fs::copy(
+        root().join("corpus/001_15827696a754ffd7_kawasaki.txt"),
+        dir.join("kawasaki.txt"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        root().join("tests/fixtures/001_kawasaki.binary-junk.txt"),
+        dir.join("junk.txt"),
+    )
+    .expect("copy");
     std::fs::write(dir.join("empty.txt"), b"").expect("write");
     let out = scratch("batch-out");
     let run = extract(&[&dir], &out, &[]);
     assert_eq!(run.status.code(), Some(1), "some document is not ok");
     let docs = table(&out, "documents");
     assert_eq!(docs.len(), 3);
-    let by = |part: &str| docs.iter().find(|d| d["source_path"].ends_with(part)).expect(part);
+    let by = |part: &str| {
+        docs.iter()
+            .find(|d| d["source_path"].ends_with(part))
+            .expect(part)
+    };
     assert_eq!(by("junk.txt")["status"], "failed");
-    assert!(by("junk.txt")["error"].contains("binary"), "{}", by("junk.txt")["error"]);
+    assert!(
+        by("junk.txt")["error"].contains("binary"),
+        "{}",
+        by("junk.txt")["error"]
+    );
     assert_eq!(by("empty.txt")["status"], "failed");
     assert!(by("empty.txt")["error"].contains("empty"));
     assert_eq!(by("kawasaki.txt")["status"], "ok");
@@ -27,8 +43,14 @@ fn junk_and_empty_files_fail_while_the_batch_goes_on() {
     let kawasaki_id = &by("kawasaki.txt")["doc_id"];
     let source = std::fs::read_to_string(dir.join("kawasaki.txt")).expect("read");
     let lines = source.lines().filter(|l| !l.trim().is_empty()).count();
-    assert_eq!(rows.iter().filter(|r| &r["doc_id"] == kawasaki_id).count(), lines);
-    assert!(rows.iter().all(|r| &r["doc_id"] == kawasaki_id), "no rows from failed files");
+    assert_eq!(
+        rows.iter().filter(|r| &r["doc_id"] == kawasaki_id).count(),
+        lines
+    );
+    assert!(
+        rows.iter().all(|r| &r["doc_id"] == kawasaki_id),
+        "no rows from failed files"
+    );
 }
 
 /// The legacy-encoded copies give the same rows as their UTF-8 originals.
@@ -49,20 +71,44 @@ fn other_encodings_give_the_same_rows() {
     ];
     let paths: Vec<&Path> = inputs.iter().map(Path::new).collect();
     let run = extract(&paths, &out, &[]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let docs = table(&out, "documents");
     let rows = table(&out, "rows");
     let fields = |part: &str| -> Vec<(String, String, String, String)> {
         of_doc(&rows, &docs, part)
             .iter()
-            .map(|r| (r["section"].clone(), r["path"].clone(), r["label"].clone(), r["value"].clone()))
+            .map(|r| {
+                (
+                    r["section"].clone(),
+                    r["path"].clone(),
+                    r["label"].clone(),
+                    r["value"].clone(),
+                )
+            })
             .collect()
     };
-    let encoding = |part: &str| docs.iter().find(|d| d["source_path"].contains(part)).expect(part)["encoding"].clone();
-    for (seed, stem) in [("corpus/001", "001_kawasaki"), ("corpus/003", "003_matsudo")] {
+    let encoding = |part: &str| {
+        docs.iter()
+            .find(|d| d["source_path"].contains(part))
+            .expect(part)["encoding"]
+            .clone()
+    };
+    for (seed, stem) in [
+        ("corpus/001", "001_kawasaki"),
+        ("corpus/003", "003_matsudo"),
+    ] {
         let original = fields(seed);
         assert!(original.len() > 300);
-        for (variant, enc) in [("sjis", "Shift_JIS"), ("eucjp", "EUC-JP"), ("utf16le-bom", "UTF-16LE"), ("utf8-bom-crlf", "UTF-8")] {
+        for (variant, enc) in [
+            ("sjis", "Shift_JIS"),
+            ("eucjp", "EUC-JP"),
+            ("utf16le-bom", "UTF-16LE"),
+            ("utf8-bom-crlf", "UTF-8"),
+        ] {
             let name = format!("{stem}.{variant}.txt");
             assert_eq!(encoding(&name), enc, "{name}");
             let copy = fields(&name);
@@ -78,7 +124,10 @@ fn other_encodings_give_the_same_rows() {
 fn output_is_identical_whatever_the_thread_count() {
     let one = scratch("jobs1");
     let four = scratch("jobs4");
-    let inputs = [Path::new("corpus"), Path::new("tests/fixtures/003_matsudo.sjis.txt")];
+    let inputs = [
+        Path::new("corpus"),
+        Path::new("tests/fixtures/003_matsudo.sjis.txt"),
+    ];
     assert!(extract(&inputs, &one, &["--jobs", "1"]).status.success());
     assert!(extract(&inputs, &four, &["--jobs", "4"]).status.success());
     for t in hyokasho::schema::TABLES {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A row of the `changes` table: 変更箇所 rows: standalone change lists and 別添3.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Change {
     pub doc_id: String,
     pub change_no: u32,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A row of the `choices` table: every bracketed answer to a choice field, anywhere.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Choice {
     pub doc_id: String,
     pub section: &'static str,

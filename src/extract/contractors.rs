@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A row of the `contractors` table: iI.4 委託事項N: one row per entrustment with content.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Contractor {
     pub doc_id: String,
     pub file_name: Option<String>,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A row of the `corrections` table: 修正等を要する部分 rows (repeated header rows excluded).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Correction {
     pub doc_id: String,
     pub correction_no: u32,

@@ -3,12 +3,12 @@
 use serde::Serialize;
 
 /// A row of the `documents` table: one row per input file, whatever became of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DocumentRecord {
     pub doc_id: String,
     pub source_path: String,
     pub format: &'static str,
-    pub encoding: String,
+    pub encoding: Option<String>,
     pub pages: Option<u32>,
     pub kind: &'static str,
     pub form: Option<String>,

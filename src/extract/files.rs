@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A row of the `files` table: iI: one row per 特定個人情報ファイル.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FileRecord {
     pub doc_id: String,
     pub file_no: u32,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A row of the `incidents` table: 個人情報に関する重大事故について: one row per 事案.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Incident {
     pub doc_id: String,
     pub incident_no: u32,

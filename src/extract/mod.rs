@@ -55,3 +55,60 @@ pub fn extract(doc_id: &str, seg: &Segmented, _warnings: &mut Vec<Warning>) -> R
         ..Records::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema;
+    use serde::Serialize;
+
+    /// The header the csv crate derives from a record type's fields.
+    fn header_of<T: Serialize + Default>() -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.serialize(T::default()).expect("serialize");
+        let bytes = w.into_inner().expect("flush");
+        String::from_utf8(bytes)
+            .expect("utf-8")
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn columns(table: &str) -> String {
+        let t = schema::table(table).expect("table in schema");
+        t.columns
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    #[test]
+    fn record_types_serialise_the_contract_columns() {
+        assert_eq!(
+            header_of::<document::DocumentRecord>(),
+            columns("documents")
+        );
+        assert_eq!(header_of::<rows::RowRecord>(), columns("rows"));
+        assert_eq!(header_of::<systems::System>(), columns("systems"));
+        assert_eq!(header_of::<files::FileRecord>(), columns("files"));
+        assert_eq!(
+            header_of::<contractors::Contractor>(),
+            columns("contractors")
+        );
+        assert_eq!(header_of::<provisions::Provision>(), columns("provisions"));
+        assert_eq!(
+            header_of::<risk_ratings::RiskRating>(),
+            columns("risk_ratings")
+        );
+        assert_eq!(header_of::<choices::Choice>(), columns("choices"));
+        assert_eq!(header_of::<changes::Change>(), columns("changes"));
+        assert_eq!(
+            header_of::<corrections::Correction>(),
+            columns("corrections")
+        );
+        assert_eq!(header_of::<incidents::Incident>(), columns("incidents"));
+        assert_eq!(schema::TABLES.len(), 11);
+    }
+}

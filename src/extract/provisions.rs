@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A row of the `provisions` table: iI.5 提供先N / 移転先N with content.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Provision {
     pub doc_id: String,
     pub file_name: Option<String>,

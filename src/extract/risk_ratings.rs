@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A row of the `risk_ratings` table: iII: one row per 'リスクへの対策は十分か'.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RiskRating {
     pub doc_id: String,
     pub file_name: Option<String>,

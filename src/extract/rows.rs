@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::segment::Row;
 
 /// A row of the `rows` table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RowRecord {
     pub doc_id: String,
     pub row_no: u32,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A row of the `systems` table: i.2 システムN: the systems used by the business.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct System {
     pub doc_id: String,
     pub system_no: u32,

@@ -68,9 +68,7 @@ pub fn classify(rows: &[Row]) -> (Kind, Option<&'static str>) {
 /// The header row of a 変更箇所 table.
 pub fn is_change_header(row: &Row) -> bool {
     let cells: Vec<&str> = row.filled_cells().collect();
-    cells.len() >= 3
-        && cells.contains(&"変更日")
-        && cells.iter().any(|c| c.starts_with("変更前"))
+    cells.len() >= 3 && cells.contains(&"変更日") && cells.iter().any(|c| c.starts_with("変更前"))
 }
 
 /// The header row of a correction table (`対応する評価書の項目 | ページ | …`).

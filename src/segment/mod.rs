@@ -157,9 +157,10 @@ fn strip_markup(s: &str) -> String {
     }
 }
 
-/// The first cell of a row when the row could be a heading: nothing but
-/// checkbox marks in the other cells.
-fn heading_text(row: &Row) -> Option<&str> {
+/// The first cell of a row, and whether the other cells hold nothing but
+/// checkbox marks (`4. 特定個人情報ファイルの取扱いの委託 | ☐ 委託しない`):
+/// most headings stand alone on their row.
+fn heading_text(row: &Row) -> Option<(&str, bool)> {
     let first = row.cells.first()?.as_str();
     if first.is_empty() {
         return None;
@@ -170,7 +171,7 @@ fn heading_text(row: &Row) -> Option<&str> {
             || c.starts_with(normalize::UNCHECKED)
             || c.starts_with(normalize::UNKNOWN_BOX)
     });
-    rest_is_marks.then_some(first)
+    Some((first, rest_is_marks))
 }
 
 /// Places every row of a standalone table (change list, correction table).
@@ -212,8 +213,9 @@ struct Placer {
 impl Placer {
     fn place(mut self, rows: &mut [Row], warnings: &mut Vec<Warning>) {
         for row in rows.iter_mut() {
-            if let Some(text) = heading_text(row).map(str::to_owned) {
-                self.on_heading(row, &text, warnings);
+            if let Some((text, alone)) = heading_text(row) {
+                let text = text.to_owned();
+                self.on_heading(row, &text, alone, warnings);
             }
             row.section = self.section;
             row.file_no = match self.section {
@@ -257,9 +259,15 @@ impl Placer {
         self.path = None;
     }
 
-    fn on_heading(&mut self, row: &mut Row, text: &str, warnings: &mut Vec<Warning>) {
-        let Some(h) = heading_of(text, self.section) else {
-            if let Some(label) = cover_label(text).filter(|_| self.section == Section::Cover) {
+    fn on_heading(&mut self, row: &mut Row, text: &str, alone: bool, warnings: &mut Vec<Warning>) {
+        // Blocks carry their title in the next cell (`委託事項1 | 運用・保守`);
+        // other headings stand alone.
+        let h = heading_of(text, self.section)
+            .filter(|h| alone || matches!(h, Heading::Block(b) if *b != Block::Risk));
+        let Some(h) = h else {
+            if let Some(label) =
+                cover_label(text).filter(|_| alone && self.section == Section::Cover)
+            {
                 row.heading = Some(2);
                 self.push(2, label);
                 if label == "項目一覧" {

@@ -38,13 +38,18 @@ pub type Record = HashMap<String, String>;
 /// Reads `NAME.csv` from an output folder.
 pub fn table(out: &Path, name: &str) -> Vec<Record> {
     let path = out.join(format!("{name}.csv"));
-    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader =
+        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers = reader.headers().expect("header").clone();
     reader
         .records()
         .map(|r| {
             let r = r.expect("csv record");
-            headers.iter().zip(r.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
         })
         .collect()
 }
@@ -57,7 +62,10 @@ pub fn of_doc<'a>(records: &'a [Record], documents: &[Record], path_part: &str) 
 
 /// The doc_id of the document whose source path contains `path_part`.
 pub fn doc_id(documents: &[Record], path_part: &str) -> String {
-    let matching: Vec<_> = documents.iter().filter(|d| d["source_path"].contains(path_part)).collect();
+    let matching: Vec<_> = documents
+        .iter()
+        .filter(|d| d["source_path"].contains(path_part))
+        .collect();
     assert_eq!(matching.len(), 1, "one document matching {path_part}");
     matching[0]["doc_id"].clone()
 }
