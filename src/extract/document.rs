@@ -108,31 +108,45 @@ fn is_draft_mark(text: &str) -> bool {
     matches!(t.as_str(), "(案)" | "（案）" | "案" | "【案】" | "[案]")
 }
 
-static BODY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.+?(?:都|道|府|県|市|区|町|村|広域連合|一部事務組合))").expect("valid regex")
-});
+/// Roles that follow the body's name in 評価実施機関名.
+const ROLES: &[&str] = &[
+    "長",
+    "知事",
+    "教育委員会",
+    "選挙管理委員会",
+    "公営企業",
+    "病院事業",
+    "水道事業",
+    "上下水道",
+    "企業",
+    "議会",
+    "監査委員",
+    "農業委員会",
+    "消防",
+    "管理者",
+];
 
 /// The body from an organisation's name: `川崎市長` → `川崎市`,
-/// `千葉県知事` → `千葉県`, `○○市教育委員会` → `○○市`.
+/// `千葉県知事` → `千葉県`, `四日市市長` → `四日市市`,
+/// `松戸市教育委員会` → `松戸市`, `○○広域連合長` → `○○広域連合`.
 pub fn municipality_of(organization: &str) -> Option<String> {
     let org: String = organization
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    // 「東京都知事」: 都 ends the body; 「京都市長」: 京都 is a city name.
-    let c = BODY.captures(&org)?;
-    let mut body = c[1].to_string();
-    if body == "京都"
-        || body == "東京都" && org.starts_with("東京都") && org[body.len()..].starts_with('知')
-    {
-        // 京都 must be followed by 府 or 市.
-        if body == "京都" {
-            let rest = &org[body.len()..];
-            let next = rest.chars().next()?;
-            body.push(next);
+    // The body ends at the last 都道府県市区町村 (or 広域連合/組合) that is
+    // followed by a role: a city name may itself hold 市 or 都 (四日市市, 京都市).
+    let mut best = None;
+    for (i, c) in org.char_indices() {
+        let end = i + c.len_utf8();
+        let ends_body = matches!(c, '都' | '道' | '府' | '県' | '市' | '区' | '町' | '村')
+            || org[..end].ends_with("広域連合")
+            || org[..end].ends_with("組合");
+        if ends_body && end > c.len_utf8() && ROLES.iter().any(|r| org[end..].starts_with(r)) {
+            best = Some(end);
         }
     }
-    Some(body)
+    best.map(|end| org[..end].to_string())
 }
 
 static DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -195,5 +209,12 @@ mod tests {
             Some("松戸市")
         );
         assert_eq!(municipality_of("世田谷区長").as_deref(), Some("世田谷区"));
+        assert_eq!(municipality_of("四日市市長").as_deref(), Some("四日市市"));
+        assert_eq!(municipality_of("東京都知事").as_deref(), Some("東京都"));
+        assert_eq!(
+            municipality_of("後期高齢者医療広域連合長").as_deref(),
+            Some("後期高齢者医療広域連合")
+        );
+        assert_eq!(municipality_of("個人情報保護委員会"), None);
     }
 }
