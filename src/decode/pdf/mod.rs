@@ -5,6 +5,7 @@
 //! layout step turns those into table rows whose cells come from the ruling
 //! grid.
 
+pub mod layout;
 pub mod page;
 
 use super::{DecodeError, Decoded};

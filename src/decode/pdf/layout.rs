@@ -1,0 +1,730 @@
+//! Positioned text and ruling lines → rows of cells.
+//!
+//! Assessments are printed from a spreadsheet: bordered cells, text wrapped
+//! inside them, a title in the page header and a page number in the footer.
+//! The ruling lines are the most reliable structure a PDF has, so the layout
+//! reads cells from them:
+//!
+//! 1. Each glyph belongs to the cell formed by the nearest rules around it
+//!    (above, below, left, right); merged cells come out right because a
+//!    merged cell has no inner borders.
+//! 2. Cells sharing a top edge make a row; the columns of a row are the
+//!    vertical rules crossing it, so empty cells keep their place.
+//! 3. A row whose first column has no rule at its top continues the row
+//!    above (a long value the spreadsheet continued in the next row, under a
+//!    label cell that spans both): its text is appended to that row.
+//! 4. Inside a cell, wrapped lines are joined without a separator (or a
+//!    space between two Latin words); a line that ends well before the
+//!    cell's right edge ends a paragraph (`\n`).
+//! 5. Text outside any cell (page headers, footers, documents without a
+//!    grid) is read as lines, split into cells at wide gaps.
+//!
+//! Repeated page headers and footers and page numbers are removed across
+//! pages by [`assemble`].
+
+use super::page::{PageContent, Rule, TextRun};
+use crate::decode::Line;
+
+/// Rules closer than this (in points) are the same line.
+const SNAP: f32 = 1.0;
+
+/// A glyph with its box, borrowed text and font size.
+#[derive(Debug, Clone, Copy)]
+struct Glyph<'a> {
+    x0: f32,
+    x1: f32,
+    /// Baseline.
+    y: f32,
+    size: f32,
+    text: &'a str,
+}
+
+impl Glyph<'_> {
+    /// A point well inside the glyph's box, used to find its cell.
+    fn centre(&self) -> (f32, f32) {
+        ((self.x0 + self.x1) / 2.0, self.y + self.size * 0.3)
+    }
+}
+
+/// A horizontal (`y`, `x0..x1`) or vertical (`x`, `y0..y1`) rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Segment {
+    at: f32,
+    from: f32,
+    to: f32,
+}
+
+impl Segment {
+    fn covers(&self, v: f32) -> bool {
+        v >= self.from - SNAP && v <= self.to + SNAP
+    }
+}
+
+/// The rules of a page, split by direction and merged where collinear.
+struct Grid {
+    horizontal: Vec<Segment>,
+    vertical: Vec<Segment>,
+}
+
+impl Grid {
+    fn new(rules: &[Rule]) -> Grid {
+        let mut horizontal = Vec::new();
+        let mut vertical = Vec::new();
+        for r in rules {
+            let (w, h) = (r.x1 - r.x0, r.y1 - r.y0);
+            if !(w.is_finite() && h.is_finite()) {
+                continue;
+            }
+            if h <= 2.0 && w > 2.0 {
+                horizontal.push(Segment {
+                    at: (r.y0 + r.y1) / 2.0,
+                    from: r.x0,
+                    to: r.x1,
+                });
+            } else if w <= 2.0 && h > 2.0 {
+                vertical.push(Segment {
+                    at: (r.x0 + r.x1) / 2.0,
+                    from: r.y0,
+                    to: r.y1,
+                });
+            }
+        }
+        Grid {
+            horizontal: merge(horizontal),
+            vertical: merge(vertical),
+        }
+    }
+
+    /// The cell around a point: (top, bottom, left, right).
+    fn cell_at(&self, x: f32, y: f32) -> Option<Cell> {
+        let mut top = f32::INFINITY;
+        let mut bottom = f32::NEG_INFINITY;
+        for s in self.horizontal.iter().filter(|s| s.covers(x)) {
+            if s.at > y && s.at < top {
+                top = s.at;
+            } else if s.at < y && s.at > bottom {
+                bottom = s.at;
+            }
+        }
+        let mut left = f32::NEG_INFINITY;
+        let mut right = f32::INFINITY;
+        for s in self.vertical.iter().filter(|s| s.covers(y)) {
+            if s.at < x && s.at > left {
+                left = s.at;
+            } else if s.at > x && s.at < right {
+                right = s.at;
+            }
+        }
+        let found = [top, bottom, left, right].iter().all(|v| v.is_finite());
+        found.then_some(Cell {
+            top,
+            bottom,
+            left,
+            right,
+        })
+    }
+
+    /// The x positions of the vertical rules crossing height `y`.
+    fn columns_at(&self, y: f32) -> Vec<f32> {
+        let mut xs: Vec<f32> = self
+            .vertical
+            .iter()
+            .filter(|s| s.from + SNAP < y && y < s.to - SNAP)
+            .map(|s| s.at)
+            .collect();
+        xs.sort_by(f32::total_cmp);
+        xs.dedup_by(|a, b| (*a - *b).abs() <= SNAP);
+        xs
+    }
+
+    /// Whether a horizontal rule runs at height `y` across `x`.
+    fn has_rule(&self, y: f32, x: f32) -> bool {
+        self.horizontal
+            .iter()
+            .any(|s| (s.at - y).abs() <= SNAP && s.covers(x))
+    }
+}
+
+/// Merges collinear, touching or overlapping segments.
+fn merge(mut segments: Vec<Segment>) -> Vec<Segment> {
+    segments.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.from.total_cmp(&b.from)));
+    let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
+    for s in segments {
+        if let Some(last) = out.last_mut()
+            && (last.at - s.at).abs() <= SNAP
+            && s.from <= last.to + SNAP
+        {
+            last.to = last.to.max(s.to);
+            continue;
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// A cell's edges.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Cell {
+    top: f32,
+    bottom: f32,
+    left: f32,
+    right: f32,
+}
+
+impl Cell {
+    fn same(&self, other: &Cell) -> bool {
+        (self.top - other.top).abs() <= SNAP
+            && (self.bottom - other.bottom).abs() <= SNAP
+            && (self.left - other.left).abs() <= SNAP
+            && (self.right - other.right).abs() <= SNAP
+    }
+}
+
+/// One laid-out row of a page, before headers and footers are removed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageRow {
+    /// Top of the row (user space; larger is higher on the page).
+    pub top: f32,
+    pub cells: Vec<String>,
+    /// True when the row is not part of a ruled table.
+    pub free: bool,
+}
+
+/// Lays out one page.
+pub fn page_rows(page: &PageContent) -> Vec<PageRow> {
+    let vertical = page.runs.iter().filter(|r| r.vertical).count();
+    if vertical * 2 > page.runs.len() {
+        return vertical_rows(page);
+    }
+    let glyphs = glyphs_of(page.runs.iter().filter(|r| !r.vertical));
+    let grid = Grid::new(&page.rules);
+
+    // 1. Glyphs into cells (or free text).
+    let mut cells: Vec<(Cell, Vec<Glyph>)> = Vec::new();
+    let mut free: Vec<Glyph> = Vec::new();
+    for g in glyphs {
+        let (x, y) = g.centre();
+        match grid.cell_at(x, y) {
+            Some(cell) => match cells.iter_mut().find(|(c, _)| c.same(&cell)) {
+                Some((_, gs)) => gs.push(g),
+                None => cells.push((cell, vec![g])),
+            },
+            None => free.push(g),
+        }
+    }
+
+    // 2. Cells sharing a top edge make a row.
+    cells.sort_by(|a, b| {
+        b.0.top
+            .total_cmp(&a.0.top)
+            .then(a.0.left.total_cmp(&b.0.left))
+    });
+    let mut rows: Vec<PageRow> = Vec::new();
+    let mut i = 0;
+    while i < cells.len() {
+        let top = cells[i].0.top;
+        let mut j = i;
+        while j < cells.len() && (cells[j].0.top - top).abs() <= SNAP {
+            j += 1;
+        }
+        let group = &cells[i..j];
+        let bottom = group
+            .iter()
+            .map(|(c, _)| c.bottom)
+            .fold(f32::NEG_INFINITY, f32::max);
+        let columns = grid.columns_at((top + bottom) / 2.0);
+        let mut texts = vec![String::new(); columns.len().saturating_sub(1).max(1)];
+        for (cell, gs) in group {
+            let centre = (cell.left + cell.right) / 2.0;
+            let k = columns
+                .windows(2)
+                .position(|w| w[0] <= centre && centre <= w[1])
+                .unwrap_or(0);
+            let text = cell_text(gs, cell.right);
+            let last = texts.len() - 1;
+            append_text(&mut texts[k.min(last)], &text);
+        }
+        // 3. No rule above the first column: the row continues the one above.
+        let first_x = columns.first().map(|x| x + 2.0 * SNAP);
+        let continues = first_x.is_some_and(|x| !grid.has_rule(top, x));
+        match rows.last_mut() {
+            Some(prev) if continues && !prev.free && prev.cells.len() == texts.len() => {
+                for (p, t) in prev.cells.iter_mut().zip(texts) {
+                    if !t.is_empty() {
+                        let sep = if p.is_empty() {
+                            ""
+                        } else {
+                            join_separator(p, &t)
+                        };
+                        p.push_str(sep);
+                        p.push_str(&t);
+                    }
+                }
+            }
+            _ => rows.push(PageRow {
+                top,
+                cells: texts,
+                free: false,
+            }),
+        }
+        i = j;
+    }
+
+    // 5. Free text as lines.
+    rows.extend(free_lines(free));
+    rows.sort_by(|a, b| b.top.total_cmp(&a.top));
+    rows
+}
+
+/// Appends one cell's text to another's (a cell split by the grid lookup,
+/// rare, keeps its reading order).
+fn append_text(into: &mut String, text: &str) {
+    if !into.is_empty() && !text.is_empty() {
+        into.push('\n');
+    }
+    into.push_str(text);
+}
+
+/// Every glyph of the runs, with its text slice.
+fn glyphs_of<'a>(runs: impl Iterator<Item = &'a TextRun>) -> Vec<Glyph<'a>> {
+    let mut out = Vec::new();
+    for run in runs {
+        let mut start = 0usize;
+        for g in &run.glyphs {
+            let end = (g.text_end as usize).min(run.text.len());
+            let text = run.text.get(start..end).unwrap_or("");
+            start = end.max(start);
+            if text.is_empty() || !(g.x.is_finite() && g.y.is_finite()) {
+                continue;
+            }
+            out.push(Glyph {
+                x0: g.x,
+                x1: g.x + g.advance.max(0.0),
+                y: g.y,
+                size: run.size.abs().max(1.0),
+                text,
+            });
+        }
+    }
+    out
+}
+
+/// Glyphs into lines: sorted top-down by baseline, then left to right.
+fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Vec<Glyph>> {
+    glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
+    let mut lines: Vec<Vec<Glyph>> = Vec::new();
+    for g in glyphs {
+        match lines.last_mut() {
+            Some(line) if (line[0].y - g.y).abs() <= line[0].size * 0.4 => line.push(g),
+            _ => lines.push(vec![g]),
+        }
+    }
+    for line in &mut lines {
+        line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    }
+    lines
+}
+
+/// The text of one line, with a space where glyphs stand apart.
+fn line_text(line: &[Glyph]) -> String {
+    let mut s = String::new();
+    let mut prev: Option<&Glyph> = None;
+    for g in line {
+        if let Some(p) = prev {
+            let gap = g.x0 - p.x1;
+            let spaced = p.text.ends_with(' ') || g.text.starts_with(' ');
+            if gap > g.size * 0.25 && !spaced {
+                s.push(' ');
+            }
+        }
+        s.push_str(g.text);
+        prev = Some(g);
+    }
+    s.trim().to_string()
+}
+
+/// The text of a cell: wrapped lines joined, paragraphs kept.
+fn cell_text(glyphs: &[Glyph], right: f32) -> String {
+    let lines = lines_of(glyphs.to_vec());
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let text = line_text(line);
+        if i > 0 {
+            let prev = &lines[i - 1];
+            let soft = wraps(prev, line, right);
+            if soft {
+                out.push_str(join_separator(&out, &text));
+            } else {
+                out.push('\n');
+            }
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+/// Whether a line break inside a cell is a wrap (the next line's first word
+/// would not have fitted) rather than the end of a paragraph.
+fn wraps(prev: &[Glyph], next: &[Glyph], right: f32) -> bool {
+    let (Some(last), Some(first)) = (prev.last(), next.first()) else {
+        return false;
+    };
+    let room = right - last.x1;
+    // The first word of the next line: one CJK character, or Latin up to a space.
+    let mut word = first.x1 - first.x0;
+    if !is_cjk(first.text) {
+        for pair in next.windows(2) {
+            if pair[1].text.starts_with(' ')
+                || is_cjk(pair[1].text)
+                || pair[1].x0 - pair[0].x1 > pair[1].size * 0.25
+            {
+                break;
+            }
+            word = pair[1].x1 - first.x0;
+        }
+    }
+    // Cell padding and rounding: allow most of a character.
+    room < word + first.size * 0.9
+}
+
+/// What goes between two wrapped pieces of text: nothing in Japanese, a
+/// space between two Latin words.
+fn join_separator(before: &str, after: &str) -> &'static str {
+    let last = before.chars().next_back();
+    let first = after.chars().next();
+    match (last, first) {
+        (Some(a), Some(b)) if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() => " ",
+        _ => "",
+    }
+}
+
+fn is_cjk(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| {
+        matches!(c as u32,
+            0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+    })
+}
+
+/// Free text as rows: one per line, split into cells at wide gaps.
+fn free_lines(glyphs: Vec<Glyph>) -> Vec<PageRow> {
+    lines_of(glyphs)
+        .into_iter()
+        .map(|line| {
+            let top = line
+                .iter()
+                .map(|g| g.y + g.size * 0.8)
+                .fold(f32::NEG_INFINITY, f32::max);
+            let mut cells = Vec::new();
+            let mut start = 0;
+            for k in 1..=line.len() {
+                let split = k == line.len() || line[k].x0 - line[k - 1].x1 > line[k].size * 2.0;
+                if split {
+                    cells.push(line_text(&line[start..k]));
+                    start = k;
+                }
+            }
+            PageRow {
+                top,
+                cells,
+                free: true,
+            }
+        })
+        .collect()
+}
+
+/// Vertical writing: columns read right to left, each top to bottom.
+fn vertical_rows(page: &PageContent) -> Vec<PageRow> {
+    let mut glyphs = glyphs_of(page.runs.iter().filter(|r| r.vertical));
+    glyphs.sort_by(|a, b| b.x0.total_cmp(&a.x0).then(b.y.total_cmp(&a.y)));
+    let mut columns: Vec<Vec<Glyph>> = Vec::new();
+    for g in glyphs {
+        match columns.last_mut() {
+            Some(col) if (col[0].x0 - g.x0).abs() <= col[0].size * 0.5 => col.push(g),
+            _ => columns.push(vec![g]),
+        }
+    }
+    columns
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut col)| {
+            col.sort_by(|a, b| b.y.total_cmp(&a.y));
+            let text: String = col.iter().map(|g| g.text).collect();
+            PageRow {
+                // Keep the right-to-left order through the later sort by top.
+                top: -(i as f32),
+                cells: vec![text.trim().to_string()],
+                free: true,
+            }
+        })
+        .collect()
+}
+
+/// Lays out every page and turns the rows into [`Line`]s: repeated page
+/// headers and footers and page numbers removed, line numbers counted per
+/// page.
+pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
+    let laid: Vec<(u32, f32, Vec<PageRow>)> = pages
+        .iter()
+        .map(|p| (p.number, p.height, page_rows(p)))
+        .collect();
+    let repeated = repeated_margins(&laid);
+    let mut out = Vec::new();
+    for (number, height, rows) in &laid {
+        let mut line = 0u32;
+        for row in rows {
+            if row.cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if row.free && in_margin(row.top, *height) {
+                let key = margin_key(&row.cells);
+                if is_page_number(&key) || repeated.contains(&key) {
+                    continue;
+                }
+            }
+            line += 1;
+            out.push(Line {
+                page: Some(*number),
+                line,
+                cells: row.cells.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// The top and bottom 10% of a page, where headers and footers sit.
+fn in_margin(top: f32, height: f32) -> bool {
+    height > 0.0 && (top > height * 0.9 || top < height * 0.1)
+}
+
+/// A margin line with its digits masked, so `- 2 -` and `- 3 -` match.
+fn margin_key(cells: &[String]) -> String {
+    cells
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
+}
+
+/// Margin lines found on at least half the pages (and on two or more).
+fn repeated_margins(laid: &[(u32, f32, Vec<PageRow>)]) -> Vec<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for (_, height, rows) in laid {
+        let mut seen: Vec<String> = Vec::new();
+        for row in rows.iter().filter(|r| r.free && in_margin(r.top, *height)) {
+            let key = margin_key(&row.cells);
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+        for key in seen {
+            match counts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((key, 1)),
+            }
+        }
+    }
+    let pages = laid.len();
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n >= 2 && *n * 2 >= pages)
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// `-2-`, `#`, `#/#`, `P.#`, `#ページ` after masking.
+fn is_page_number(key: &str) -> bool {
+    let stripped = key.trim_matches(|c| c == '-' || c == '—' || c == '－');
+    let core = stripped
+        .trim_start_matches("P.")
+        .trim_start_matches("p.")
+        .trim_end_matches("ページ")
+        .trim_end_matches("頁");
+    !core.is_empty()
+        && (core.chars().all(|c| c == '#')
+            || core
+                .split('/')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c == '#')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::page::GlyphPos;
+    use super::*;
+
+    /// A run of equal-width glyphs starting at (x, y).
+    fn run(text: &str, x: f32, y: f32, size: f32) -> TextRun {
+        let mut glyphs = Vec::new();
+        let mut end = 0;
+        for (i, c) in text.chars().enumerate() {
+            end += c.len_utf8();
+            glyphs.push(GlyphPos {
+                x: x + i as f32 * size,
+                y,
+                advance: size,
+                text_end: end as u32,
+            });
+        }
+        TextRun {
+            text: text.to_string(),
+            glyphs,
+            size,
+            vertical: false,
+        }
+    }
+
+    fn rect(x0: f32, y0: f32, x1: f32, y1: f32) -> Vec<Rule> {
+        vec![
+            Rule { x0, y0: y1, x1, y1 },
+            Rule { x0, y0, x1, y1: y0 },
+            Rule { x0, y0, x1: x0, y1 },
+            Rule { x0: x1, y0, x1, y1 },
+        ]
+    }
+
+    #[test]
+    fn cells_from_rules_with_empty_cells_kept() {
+        // Two rows of label | value | options; the second row's value is empty.
+        let mut rules = rect(0.0, 700.0, 100.0, 720.0);
+        rules.extend(rect(100.0, 700.0, 300.0, 720.0));
+        rules.extend(rect(300.0, 700.0, 400.0, 720.0));
+        rules.extend(rect(0.0, 680.0, 100.0, 700.0));
+        rules.extend(rect(100.0, 680.0, 300.0, 700.0));
+        rules.extend(rect(300.0, 680.0, 400.0, 700.0));
+        let page = PageContent {
+            number: 1,
+            width: 595.0,
+            height: 842.0,
+            runs: vec![
+                run("③対象人数", 2.0, 705.0, 10.0),
+                run("[30万人以上]", 102.0, 705.0, 10.0),
+                run("<選択肢>", 302.0, 705.0, 10.0),
+                run("⑤保有開始日", 2.0, 685.0, 10.0),
+                run("備考", 302.0, 685.0, 10.0),
+            ],
+            rules,
+            ..PageContent::default()
+        };
+        let rows = page_rows(&page);
+        let cells: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                vec!["③対象人数", "[30万人以上]", "<選択肢>"],
+                vec!["⑤保有開始日", "", "備考"]
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_join_and_short_lines_end_paragraphs() {
+        // A cell 100pt wide: 10 glyphs of 10pt fill a line.
+        let rules = rect(0.0, 600.0, 100.0, 700.0);
+        let page = PageContent {
+            number: 1,
+            height: 842.0,
+            runs: vec![
+                run("健康増進事業は、健康", 0.0, 680.0, 10.0),
+                run("増進法に基づく。", 0.0, 668.0, 10.0),
+                run("・がん検診", 0.0, 656.0, 10.0),
+            ],
+            rules,
+            ..PageContent::default()
+        };
+        let rows = page_rows(&page);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].cells,
+            ["健康増進事業は、健康増進法に基づく。\n・がん検診"]
+        );
+    }
+
+    #[test]
+    fn a_row_under_a_spanning_label_continues_the_row_above() {
+        // The label cell spans two rows; the value is split between them.
+        let mut rules = rect(0.0, 600.0, 100.0, 700.0);
+        rules.extend(rect(100.0, 650.0, 200.0, 700.0));
+        rules.extend(rect(100.0, 600.0, 200.0, 650.0));
+        let page = PageContent {
+            number: 1,
+            height: 842.0,
+            runs: vec![
+                run("②事務の内容", 2.0, 680.0, 10.0),
+                run("前半の文章がここまで", 100.0, 680.0, 10.0),
+                run("続き、後半に入る。", 100.0, 630.0, 10.0),
+            ],
+            rules,
+            ..PageContent::default()
+        };
+        let rows = page_rows(&page);
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(
+            rows[0].cells,
+            ["②事務の内容", "前半の文章がここまで続き、後半に入る。"]
+        );
+    }
+
+    #[test]
+    fn page_headers_footers_and_numbers_are_removed() {
+        let page = |n: u32| PageContent {
+            number: n,
+            height: 842.0,
+            runs: vec![
+                run("健康増進事業 全項目評価書", 100.0, 800.0, 10.0),
+                run("本文", 100.0, 400.0, 10.0),
+                run(&format!("- {n} -"), 290.0, 30.0, 10.0),
+            ],
+            ..PageContent::default()
+        };
+        let lines = assemble(&[page(1), page(2), page(3)]);
+        let texts: Vec<(Option<u32>, u32, &str)> = lines
+            .iter()
+            .map(|l| (l.page, l.line, l.cells[0].as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (Some(1), 1, "本文"),
+                (Some(2), 1, "本文"),
+                (Some(3), 1, "本文")
+            ]
+        );
+    }
+
+    #[test]
+    fn page_number_patterns() {
+        for key in ["-#-", "#", "#/#", "P.#", "#ページ", "##"] {
+            assert!(is_page_number(key), "{key}");
+        }
+        for key in ["#.特定個人情報ファイル名", "本文", ""] {
+            assert!(!is_page_number(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn vertical_text_reads_right_to_left() {
+        let mut a = run("あいうえお", 300.0, 700.0, 10.0);
+        let mut b = run("日本語", 280.0, 700.0, 10.0);
+        for r in [&mut a, &mut b] {
+            r.vertical = true;
+            let x = r.glyphs[0].x;
+            for (i, g) in r.glyphs.iter_mut().enumerate() {
+                g.x = x;
+                g.y = 700.0 - i as f32 * 10.0;
+            }
+        }
+        let page = PageContent {
+            number: 1,
+            height: 842.0,
+            runs: vec![b, a],
+            ..PageContent::default()
+        };
+        let rows = page_rows(&page);
+        let texts: Vec<&str> = rows.iter().map(|r| r.cells[0].as_str()).collect();
+        assert_eq!(texts, ["あいうえお", "日本語"]);
+    }
+}
