@@ -3,25 +3,8 @@
 mod common;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
-use std::sync::OnceLock;
 
 use common::*;
-
-/// The corpus is extracted once and shared by the tests of this file.
-fn corpus_output() -> &'static Path {
-    static OUT: OnceLock<std::path::PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let out = scratch("corpus");
-        let status = extract(&[Path::new("corpus")], &out, &[]);
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-        out
-    })
-}
 
 #[test]
 fn documents_have_kind_and_cover_facts() {

@@ -1,10 +1,12 @@
 //! Segmented documents → typed records, one module per table.
 
+mod block;
 pub mod changes;
 pub mod choices;
 pub mod contractors;
 pub mod corrections;
 pub mod document;
+pub mod field;
 pub mod files;
 pub mod incidents;
 pub mod provisions;
@@ -49,9 +51,24 @@ impl Records {
 }
 
 /// Extracts every record type from a segmented document.
-pub fn extract(doc_id: &str, seg: &Segmented, _warnings: &mut Vec<Warning>) -> Records {
+pub fn extract(doc_id: &str, seg: &Segmented, warnings: &mut Vec<Warning>) -> Records {
+    let rows = &seg.rows;
+    let files = files::extract(doc_id, rows);
+    let file_name = |no: u32| {
+        files
+            .iter()
+            .find(|f| f.file_no == no)
+            .and_then(|f| f.name.clone())
+    };
+    let found = choices::find(rows);
     Records {
-        rows: rows::extract(doc_id, &seg.rows),
+        rows: rows::extract(doc_id, rows),
+        systems: systems::extract(doc_id, rows, warnings),
+        contractors: contractors::extract(doc_id, rows, &file_name, warnings),
+        provisions: provisions::extract(doc_id, rows, &file_name),
+        risk_ratings: risk_ratings::extract(doc_id, rows, &found, &file_name, warnings),
+        choices: choices::extract(doc_id, rows, &found),
+        files,
         ..Records::default()
     }
 }

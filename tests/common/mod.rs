@@ -69,3 +69,19 @@ pub fn doc_id(documents: &[Record], path_part: &str) -> String {
     assert_eq!(matching.len(), 1, "one document matching {path_part}");
     matching[0]["doc_id"].clone()
 }
+
+/// Extracts the bundled corpus once per test binary and returns the
+/// output folder.
+pub fn corpus_output() -> &'static Path {
+    static OUT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = scratch("corpus");
+        let run = extract(&[Path::new("corpus")], &out, &[]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        out
+    })
+}
