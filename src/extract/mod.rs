@@ -52,6 +52,7 @@ impl Records {
 pub fn extract(doc_id: &str, seg: &Segmented, _warnings: &mut Vec<Warning>) -> Records {
     Records {
         rows: rows::extract(doc_id, &seg.rows),
+        changes: changes::extract(doc_id, &seg.rows, _warnings),
         ..Records::default()
     }
 }

@@ -1,0 +1,149 @@
+//! End-to-end: the `changes`, `corrections` and `incidents` tables of the
+//! bundled corpus, read back from the CSV files the binary writes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::{Record, extract, of_doc, table};
+
+/// The corpus, extracted once into a folder under the target directory.
+fn output() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("tables-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(&out).expect("create output folder");
+        let run = extract(&[Path::new("corpus")], &out, &[]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        out
+    })
+}
+
+/// The records of `name` for the document whose path contains `doc`.
+fn records(name: &str, doc: &str) -> Vec<Record> {
+    let docs = table(output(), "documents");
+    let all = table(output(), name);
+    of_doc(&all, &docs, doc).into_iter().cloned().collect()
+}
+
+fn at_line<'a>(records: &'a [Record], line: &str) -> &'a Record {
+    records
+        .iter()
+        .find(|r| r["line"] == line)
+        .unwrap_or_else(|| panic!("a record at line {line}"))
+}
+
+#[test]
+fn urayasu_change_list() {
+    let c = records("changes", "urayasu");
+    assert_eq!(c.len(), 48);
+    let numbers: Vec<String> = c.iter().map(|r| r["change_no"].clone()).collect();
+    let expected: Vec<String> = (1..=48).map(|n| n.to_string()).collect();
+    assert_eq!(numbers, expected);
+    assert!(c.iter().all(|r| r["item"] != "項目"), "no header rows");
+
+    let r = at_line(&c, "57");
+    assert_eq!(r["changed_on"], "2022-07-22");
+    assert_eq!(r["item"], "Ⅴ 評価実施手続 1. 基礎項目評価 ②実施日");
+    assert_eq!(r["before"], "令和3年4月1日");
+    assert_eq!(r["after"], "令和4年6月30日");
+    assert_eq!(r["submission"], "事後");
+    assert_eq!(r["explanation"], "評価の再実施のため");
+    assert_eq!(r["continuation"], "false");
+
+    let r = at_line(&c, "58");
+    assert_eq!(r["change_no"], "48");
+    assert_eq!(r["changed_on"], "2023-11-22");
+    assert_eq!(r["item"], "Ⅴ 評価実施手続 1. 基礎項目評価 ①実施日");
+    assert_eq!(r["before"], "令和4年6月30日");
+    assert_eq!(r["after"], "令和5年10月20日");
+    assert_eq!(r["explanation"], "評価再実施に伴う変更");
+
+    // Checkbox cells, written as marks, one line per paragraph.
+    let r = at_line(&c, "11");
+    assert_eq!(
+        r["item"],
+        "Ⅲ リスク対策 6. 情報提供ネットワークシステムとの接続"
+    );
+    assert_eq!(r["before"], "☑ 接続しない(入手)\n☑ 接続しない(提供)");
+    assert_eq!(r["after"], "☐ 接続しない(入手)\n☐ 接続しない(提供)");
+
+    // HTML-wrapped date and submission cells.
+    let r = at_line(&c, "24");
+    assert_eq!(r["changed_on"], "2022-07-22");
+    assert_eq!(r["item"], "Ⅲ リスク対策 8. 監査");
+    assert_eq!(r["submission"], "事後");
+
+    // Rows with no 項目 continue the row before; they keep their own cells.
+    let r = at_line(&c, "14");
+    assert_eq!(r["continuation"], "true");
+    assert_eq!(r["item"], "");
+    assert_eq!(r["submission"], "");
+    assert!(
+        r["after"].starts_with("(※1)情報提供ネットワークシステムを使用した"),
+        "{}",
+        r["after"]
+    );
+    let continued: Vec<&str> = c
+        .iter()
+        .filter(|r| r["continuation"] == "true")
+        .map(|r| r["line"].as_str())
+        .collect();
+    assert_eq!(continued, ["14", "17", "22", "23"]);
+
+    assert!(
+        c.iter()
+            .filter(|r| r["continuation"] == "false")
+            .all(|r| r["submission"] == "事後")
+    );
+}
+
+#[test]
+fn matsudo_annex3_changes() {
+    let c = records("changes", "matsudo");
+    assert_eq!(c.len(), 58);
+    assert!(
+        c.iter().all(|r| r["item"] != "項目"),
+        "no repeated header rows"
+    );
+    assert!(c.iter().all(|r| r["continuation"] == "false"));
+
+    let r = &c[0];
+    assert_eq!(r["change_no"], "1");
+    assert_eq!(r["line"], "414");
+    assert_eq!(r["changed_on"], "2022-03-09");
+    assert_eq!(
+        r["item"],
+        "I 基本情報 2. 特定個人情報ファイルを取り扱う事務において使用するシステム システム4 ②システムの機能"
+    );
+    assert_eq!(r["before"], "未制定");
+    assert_eq!(
+        r["after"],
+        "6. 新型コロナウイルス感染症予防接種証明書の電子申請受付・電子交付の実施"
+    );
+    assert_eq!(r["submission"], "事後");
+    assert_eq!(r["explanation"], "事務手続きの追加");
+
+    // Later rows carry no 変更日: the date is not borrowed from above.
+    let r = at_line(&c, "476");
+    assert_eq!(r["changed_on"], "");
+    assert_eq!(r["item"], "I 基本情報(別添1)事務の内容");
+    assert_eq!(r["before"], "", "the — placeholder reads as empty");
+    assert_eq!(r["after"], "コンビニ交付の手順追加");
+    assert_eq!(r["submission"], "事後");
+    let dated = c.iter().filter(|r| r["changed_on"] == "2022-03-09").count();
+    assert_eq!(dated, 33);
+}
+
+#[test]
+fn kawasaki_annex3_has_a_header_and_no_changes() {
+    // Kawasaki's 別添3 holds only the table's header row.
+    assert!(records("changes", "kawasaki").is_empty());
+}
