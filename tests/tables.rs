@@ -147,3 +147,81 @@ fn kawasaki_annex3_has_a_header_and_no_changes() {
     // Kawasaki's 別添3 holds only the table's header row.
     assert!(records("changes", "kawasaki").is_empty());
 }
+
+#[test]
+fn chiba_corrections() {
+    let c = records("corrections", "chiba");
+    assert_eq!(c.len(), 46);
+    let numbers: Vec<String> = c.iter().map(|r| r["correction_no"].clone()).collect();
+    let expected: Vec<String> = (1..=46).map(|n| n.to_string()).collect();
+    assert_eq!(numbers, expected);
+    // Repeated header rows and the `後期高齢` sub-header rows are skipped.
+    assert!(c.iter().all(|r| r["item"] != "対応する評価書の項目"));
+    assert!(c.iter().all(|r| r["page_ref"] != "後期高齢"));
+    // Every row carries the first header's labels (later pages space them).
+    assert!(
+        c.iter()
+            .all(|r| r["revision_1_label"] == "修正案(R2.6.30諮問時)")
+    );
+    assert!(
+        c.iter()
+            .all(|r| r["revision_2_label"] == "修正案(R2.10.26現在)")
+    );
+
+    // 変更なし in the second revision: final is the first revision.
+    let r = at_line(&c, "7");
+    assert_eq!(r["correction_no"], "1");
+    assert_eq!(r["item"], "I 基本情報 ②事務の内容※");
+    assert_eq!(r["page_ref"], "3");
+    assert_eq!(r["current"], "14 上記に掲げる事務に付随する事務");
+    assert_eq!(
+        r["revision_1"],
+        "14 傷病手当金の支給に係る申請書の提出の受付 15 上記に掲げる事務に付随する事務"
+    );
+    assert_eq!(r["revision_2"], "変更なし");
+    assert_eq!(r["final"], r["revision_1"]);
+    assert_eq!(r["reason_category"], "事務所管課による修正");
+    assert_eq!(r["reason"], "・令和2年5月の条例改正に伴う修正");
+
+    // 変更なし in the first revision only: final is the second.
+    let r = at_line(&c, "13");
+    assert_eq!(r["page_ref"], "13");
+    assert_eq!(r["current"], "{ 委託する } { 2件 }");
+    assert_eq!(r["revision_1"], "変更なし");
+    assert_eq!(r["revision_2"], "{ 委託する } { 3件 }");
+    assert_eq!(r["final"], "{ 委託する } { 3件 }");
+    assert_eq!(r["reason_category"], "部会の意見による修正");
+    assert_eq!(r["reason"], "・事務の実態に合わせて追加(委託先の追加)");
+
+    let r = at_line(&c, "17");
+    assert_eq!(r["current"], "日本電子計算株式会社");
+    assert_eq!(r["final"], "N E C フィールドインクス株式会社");
+
+    // (記載なし) reads as empty; the text added in the last revision is final.
+    let r = at_line(&c, "18");
+    assert_eq!(r["current"], "");
+    assert_eq!(r["revision_1"], "");
+    assert_eq!(r["revision_2"], "データ入力(事務センター)");
+    assert_eq!(r["final"], "データ入力(事務センター)");
+
+    // After a repeated header on the next page.
+    let r = at_line(&c, "30");
+    assert_eq!(r["page_ref"], "15");
+    assert_eq!(r["final"], "株式会社 バソナ");
+
+    // HTML in the reason cell.
+    let r = at_line(&c, "59");
+    assert_eq!(r["reason_category"], "部会の意見による修正");
+    assert_eq!(r["reason"], "・ 事務の実態に合わせ追加(委託先の追加)");
+
+    let unchanged = c.iter().filter(|r| r["revision_2"] == "変更なし").count();
+    assert!(unchanged > 20, "{unchanged}");
+    assert!(c.iter().all(|r| r["final"] != "変更なし"));
+}
+
+#[test]
+fn corrections_only_in_correction_tables() {
+    for doc in ["urayasu", "kawasaki", "koshigaya", "matsudo"] {
+        assert!(records("corrections", doc).is_empty(), "{doc}");
+    }
+}

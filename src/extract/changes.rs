@@ -76,7 +76,14 @@ fn is_header(row: &Row) -> bool {
     if row.is_header {
         return true;
     }
-    let cols: Vec<Col> = row.filled_cells().filter_map(column_of).collect();
+    // Every filled cell is a column label.
+    let Some(cols) = row
+        .filled_cells()
+        .map(column_of)
+        .collect::<Option<Vec<Col>>>()
+    else {
+        return false;
+    };
     cols.len() >= 3 && cols.contains(&Col::Date) && cols.contains(&Col::Before)
 }
 

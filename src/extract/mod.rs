@@ -53,6 +53,7 @@ pub fn extract(doc_id: &str, seg: &Segmented, _warnings: &mut Vec<Warning>) -> R
     Records {
         rows: rows::extract(doc_id, &seg.rows),
         changes: changes::extract(doc_id, &seg.rows, _warnings),
+        corrections: corrections::extract(doc_id, &seg.rows, _warnings),
         ..Records::default()
     }
 }
