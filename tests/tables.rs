@@ -225,3 +225,66 @@ fn corrections_only_in_correction_tables() {
         assert!(records("corrections", doc).is_empty(), "{doc}");
     }
 }
+
+#[test]
+fn kawasaki_incidents() {
+    let i = records("incidents", "kawasaki");
+    assert_eq!(i.len(), 2);
+
+    let a = &i[0];
+    assert_eq!(a["incident_no"], "1");
+    assert_eq!(a["title"], "税の委託業務における無許諾での再委託");
+    assert_eq!(a["discovered"], "2018-12-13");
+    assert_eq!(a["line"], "339");
+    assert!(
+        a["summary"].starts_with(
+            "平成 29 年度に市が委託したマイナンバーを含む課税資料のデータ入力業務において"
+        ),
+        "{}",
+        a["summary"]
+    );
+    assert!(a["cause"].starts_with("委託先の作為による報告詐称によるもの。"));
+    assert_eq!(
+        a["impact"].lines().next(),
+        Some("39 万 5,788 件分の個人情報が第三者(再委託先事業者)に漏えいした。")
+    );
+    assert_eq!(
+        a["impact"].lines().last(),
+        Some("なお、再委託先事業者から外部への漏えいは確認されなかった。")
+    );
+    assert_eq!(
+        a["response"],
+        "・平成 30 年 12 月 13 日 委託先事業者が来庁し、事案について報告\n・平成 30 年 12 月 19 日 議会報告及び報道発表"
+    );
+    assert_eq!(a["prevention"].lines().count(), 2);
+    assert!(
+        a["prevention"]
+            .contains("令和元年 9 月 30 日付けで競争入札参加資格の指名停止措置を行った。")
+    );
+
+    let b = &i[1];
+    assert_eq!(b["incident_no"], "2");
+    assert_eq!(b["title"], "乳幼児健康診査受診票等の誤廃棄");
+    // 発生日不明(…)。令和 2 年 6 月 8 日に所在不明の事実が判明。
+    assert_eq!(b["discovered"], "2020-06-08");
+    assert_eq!(b["line"], "381");
+    assert!(b["summary"].starts_with("中原区役所地域支援課において、"));
+    assert!(b["cause"].starts_with("・公文書分類表に記載されているにもかかわらず、"));
+    assert_eq!(
+        b["impact"],
+        "誤廃棄した文書の件数等(推定値)\n・乳幼児健康診査受診票:紛失した期間の対象者数 7,975 件のうち、中原区在住者分\n・妊婦健康診査費用補助券:紛失した期間の対象者数 18,478 件"
+    );
+    assert_eq!(b["response"].lines().count(), 3);
+    assert!(b["response"].ends_with("・令和 2 年 6 月 15 日 誤廃棄についての報道発表"));
+    assert!(
+        b["prevention"]
+            .starts_with("健康診査受診票をはじめとする個人情報に記載されている文書等については、")
+    );
+}
+
+#[test]
+fn incidents_only_where_the_annex_is() {
+    for doc in ["urayasu", "koshigaya", "matsudo", "chiba"] {
+        assert!(records("incidents", doc).is_empty(), "{doc}");
+    }
+}

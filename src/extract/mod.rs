@@ -54,6 +54,7 @@ pub fn extract(doc_id: &str, seg: &Segmented, _warnings: &mut Vec<Warning>) -> R
         rows: rows::extract(doc_id, &seg.rows),
         changes: changes::extract(doc_id, &seg.rows, _warnings),
         corrections: corrections::extract(doc_id, &seg.rows, _warnings),
+        incidents: incidents::extract(doc_id, &seg.rows, _warnings),
         ..Records::default()
     }
 }
