@@ -288,3 +288,79 @@ fn incidents_only_where_the_annex_is() {
         assert!(records("incidents", doc).is_empty(), "{doc}");
     }
 }
+
+/// The given columns of every record, for comparing two documents.
+fn project(records: &[Record], columns: &[&str]) -> Vec<Vec<String>> {
+    records
+        .iter()
+        .map(|r| columns.iter().map(|c| r[*c].clone()).collect())
+        .collect()
+}
+
+#[test]
+fn other_encodings_give_the_same_tables() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("tables-encodings-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("create output folder");
+    let fixtures = [
+        "tests/fixtures/001_kawasaki.sjis.txt",
+        "tests/fixtures/001_kawasaki.eucjp.txt",
+        "tests/fixtures/001_kawasaki.utf16le-bom.txt",
+        "tests/fixtures/001_kawasaki.utf8-bom-crlf.txt",
+        "tests/fixtures/003_matsudo.sjis.txt",
+        "tests/fixtures/003_matsudo.eucjp.txt",
+        "tests/fixtures/003_matsudo.utf16le-bom.txt",
+        "tests/fixtures/003_matsudo.utf8-bom-crlf.txt",
+    ];
+    let inputs: Vec<&Path> = fixtures.iter().map(Path::new).collect();
+    let run = extract(&inputs, &out, &[]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let docs = table(&out, "documents");
+    let changes = table(&out, "changes");
+    let incidents = table(&out, "incidents");
+
+    let change_cols = [
+        "change_no",
+        "changed_on",
+        "item",
+        "before",
+        "after",
+        "submission",
+        "explanation",
+        "continuation",
+    ];
+    let incident_cols = [
+        "incident_no",
+        "title",
+        "discovered",
+        "summary",
+        "cause",
+        "impact",
+        "response",
+        "prevention",
+    ];
+    let matsudo = project(&records("changes", "matsudo"), &change_cols);
+    let kawasaki = project(&records("incidents", "kawasaki"), &incident_cols);
+    assert_eq!(matsudo.len(), 58);
+    assert_eq!(kawasaki.len(), 2);
+    for f in fixtures {
+        let name = Path::new(f).file_name().unwrap().to_str().unwrap();
+        let c: Vec<Record> = of_doc(&changes, &docs, name).into_iter().cloned().collect();
+        let i: Vec<Record> = of_doc(&incidents, &docs, name)
+            .into_iter()
+            .cloned()
+            .collect();
+        if name.contains("matsudo") {
+            assert_eq!(project(&c, &change_cols), matsudo, "{name}");
+            assert!(i.is_empty(), "{name}");
+        } else {
+            assert_eq!(project(&i, &incident_cols), kawasaki, "{name}");
+            assert!(c.is_empty(), "{name}");
+        }
+    }
+}

@@ -17,12 +17,16 @@ use crate::segment::{Row, Section};
 pub struct Change {
     pub doc_id: String,
     pub change_no: u32,
+    /// 変更日 in ISO; empty where the row has none or it is unreadable.
     pub changed_on: Option<String>,
     pub item: Option<String>,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// 提出時期: `事前` or `事後`.
     pub submission: Option<String>,
     pub explanation: Option<String>,
+    /// True for a row with no 項目 that continues the row before (see
+    /// [`extract`]); it holds only its own cells.
     pub continuation: bool,
     pub page: Option<u32>,
     pub line: u32,
@@ -126,8 +130,8 @@ fn date_of(s: &str) -> Option<String> {
 pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<Change> {
     let mut out: Vec<Change> = Vec::new();
     let mut layout: Vec<Option<Col>> = POSITIONAL.iter().copied().map(Some).collect();
-    // The 変更日 cell of the previous data row, as written.
-    let mut prev_date_cell: Option<String> = None;
+    // The 変更日 of the last dated row: ISO where readable, else as written.
+    let mut prev_date: Option<String> = None;
     let mut header_seen = false;
     for row in rows {
         if !matches!(row.section, Section::Changes | Section::Annex3) || row.heading.is_some() {
@@ -178,10 +182,10 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
             }
             iso
         });
+        let date_key = changed_on.clone().or_else(|| date_cell.map(str::to_string));
         let item = text(Col::Item);
-        let continuation = item.is_none()
-            && !out.is_empty()
-            && (date_cell.is_none() || date_cell.map(str::to_string) == prev_date_cell);
+        let continuation =
+            item.is_none() && !out.is_empty() && (date_cell.is_none() || date_key == prev_date);
         if continuation {
             warnings.push(
                 Warning::new(
@@ -208,8 +212,8 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
                 None
             }
         };
-        if date_cell.is_some() {
-            prev_date_cell = date_cell.map(str::to_string);
+        if date_key.is_some() {
+            prev_date = date_key;
         }
         out.push(Change {
             doc_id: doc_id.to_string(),
