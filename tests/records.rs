@@ -2,7 +2,6 @@
 
 mod common;
 
-
 use common::*;
 
 fn records(table_name: &str, doc: &str) -> Vec<Record> {

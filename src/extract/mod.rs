@@ -68,8 +68,10 @@ pub fn extract(doc_id: &str, seg: &Segmented, warnings: &mut Vec<Warning>) -> Re
         provisions: provisions::extract(doc_id, rows, &file_name),
         risk_ratings: risk_ratings::extract(doc_id, rows, &found, &file_name, warnings),
         choices: choices::extract(doc_id, rows, &found),
+        changes: changes::extract(doc_id, rows, warnings),
+        corrections: corrections::extract(doc_id, rows, warnings),
+        incidents: incidents::extract(doc_id, rows, warnings),
         files,
-        ..Records::default()
     }
 }
 
