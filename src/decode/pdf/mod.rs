@@ -5,18 +5,191 @@
 //! layout step turns those into table rows whose cells come from the ruling
 //! grid.
 
+mod cmap;
+mod encoding;
+mod font;
+mod interp;
+mod japan1;
 pub mod layout;
 pub mod page;
+mod sfnt;
 
-use super::{DecodeError, Decoded};
+use lopdf::{Document, LoadOptions, xref::XrefRecovery};
 
-/// Bounds on the work one PDF may cost.
-#[derive(Debug, Clone, Default)]
-pub struct PdfLimits {}
+use super::{DecodeError, Decoded, Format};
+use crate::diag::{Status, Warning};
+
+/// Bounds on the work one PDF may cost. Exceeding one is an error that
+/// names the limit (for the page where it happened, or the document).
+#[derive(Debug, Clone)]
+pub struct PdfLimits {
+    /// Largest decoded size of one stream (content, font, CMap), in bytes.
+    pub max_stream_bytes: usize,
+    /// Largest total of decoded content streams of a document, in bytes.
+    pub max_document_bytes: usize,
+    /// Most content-stream operators interpreted in a document.
+    pub max_operators: u64,
+    /// Deepest nesting of Form XObjects.
+    pub max_xobject_depth: u32,
+}
+
+impl Default for PdfLimits {
+    fn default() -> Self {
+        PdfLimits {
+            max_stream_bytes: 64 << 20,
+            max_document_bytes: 256 << 20,
+            max_operators: 50_000_000,
+            max_xobject_depth: 12,
+        }
+    }
+}
 
 /// Reads a PDF into lines of cells.
-pub fn decode(_bytes: &[u8], _limits: &PdfLimits) -> Result<Decoded, DecodeError> {
-    Err(DecodeError::Pdf(
-        "PDF input is not supported yet: this build reads text renderings only".into(),
-    ))
+pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Pdf("empty PDF file (0 bytes)".into()));
+    }
+    let options = LoadOptions {
+        max_decompressed_size: Some(limits.max_stream_bytes),
+        ..LoadOptions::default()
+    };
+    // Encrypted files are opened with the empty user password, which is
+    // what owner-password-only files (permissions only) have.
+    let doc = Document::load_mem_with_options(bytes, options)
+        .map_err(|e| DecodeError::Pdf(format!("unreadable PDF: {e}")))?;
+    let mut warnings = Vec::new();
+    if doc.is_encrypted() {
+        return Err(DecodeError::Pdf(
+            "encrypted PDF that needs a user password".into(),
+        ));
+    }
+    if let Some(recovery) = doc.xref_recovery {
+        let how = match recovery {
+            XrefRecovery::Reconstructed => {
+                "the cross-reference table was rebuilt by scanning the file"
+            }
+            _ => "cross-reference offsets were corrected",
+        };
+        warnings.push(Warning::new(
+            "pdf_repaired",
+            format!("damaged PDF repaired: {how}; objects may be missing"),
+        ));
+    }
+    let page_ids = doc.get_pages();
+    if page_ids.is_empty() {
+        return Err(DecodeError::Pdf(match doc.xref_recovery {
+            Some(_) => "damaged PDF: no page could be recovered".into(),
+            None => "PDF has no pages".into(),
+        }));
+    }
+
+    let mut fonts = interp::FontCache::default();
+    let mut budget = interp::Budget::default();
+    let mut pages = Vec::with_capacity(page_ids.len());
+    let mut failed: Vec<u32> = Vec::new();
+    let mut fatal: Option<String> = None;
+    for (&number, &id) in &page_ids {
+        if fatal.is_some() {
+            failed.push(number);
+            continue;
+        }
+        match interp::page(&doc, id, number, limits, &mut fonts, &mut budget) {
+            Ok(p) => pages.push(p),
+            Err(e) => {
+                let limit = e.0.contains("max_");
+                warnings.push(
+                    Warning::new("page_unreadable", format!("page {number}: {}", e.0))
+                        .at(Some(number), None),
+                );
+                failed.push(number);
+                if limit && (e.0.contains("max_operators") || e.0.contains("max_document")) {
+                    // Document-wide limits: the remaining pages are not read.
+                    fatal = Some(e.0);
+                }
+            }
+        }
+    }
+
+    let unmapped: u32 = pages.iter().map(|p| p.unmapped_glyphs).sum();
+    if unmapped > 0 {
+        let first = pages
+            .iter()
+            .find(|p| p.unmapped_glyphs > 0)
+            .map(|p| p.number);
+        warnings.push(
+            Warning::new(
+                "unmapped_glyphs",
+                format!(
+                    "{unmapped} glyphs could not be mapped to Unicode and were written as U+FFFD \
+                     (first on page {})",
+                    first.unwrap_or(0)
+                ),
+            )
+            .at(first, None),
+        );
+    }
+
+    let has_text = pages
+        .iter()
+        .any(|p| p.runs.iter().any(|r| !r.text.trim().is_empty()));
+    let images: u32 = pages.iter().map(|p| p.image_count).sum();
+    let lines = layout::assemble(&pages);
+    let count = page_ids.len() as u32;
+
+    let (status, error) = if !failed.is_empty() {
+        let list: Vec<String> = failed.iter().map(u32::to_string).collect();
+        if pages.is_empty() {
+            return Err(DecodeError::Pdf(format!(
+                "no page could be read ({})",
+                fatal.unwrap_or_else(|| format!("pages {} failed", list.join(", ")))
+            )));
+        }
+        (
+            Status::Partial,
+            Some(format!(
+                "{} of {count} pages could not be read (pages {}){}",
+                failed.len(),
+                list.join(", "),
+                fatal.map(|f| format!(": {f}")).unwrap_or_default()
+            )),
+        )
+    } else if !has_text && images > 0 {
+        (
+            Status::NeedsOcr,
+            Some(format!(
+                "the PDF has no text layer ({images} images on {count} pages): OCR needed"
+            )),
+        )
+    } else if !has_text {
+        return Err(DecodeError::Pdf(format!(
+            "the PDF has no text and no images on its {count} pages"
+        )));
+    } else if doc.xref_recovery == Some(XrefRecovery::Reconstructed) && damaged_tail(bytes) {
+        (
+            Status::Partial,
+            Some(
+                "damaged PDF (truncated, no trailer): text recovered from the objects that remain"
+                    .into(),
+            ),
+        )
+    } else {
+        (Status::Ok, None)
+    };
+
+    Ok(Decoded {
+        format: Format::Pdf,
+        encoding: "pdf".into(),
+        pages: Some(count),
+        lines,
+        status,
+        error,
+        warnings,
+    })
+}
+
+/// Whether the file lacks its end (`%%EOF` in the last kilobyte), as a
+/// truncated download does.
+fn damaged_tail(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    !tail.windows(5).any(|w| w == b"%%EOF")
 }
