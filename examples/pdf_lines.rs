@@ -3,6 +3,7 @@
 //! `cargo run --release --example pdf_lines -- FILE…` prints each line as
 //! `page:line<TAB>cell<TAB>cell…` (newlines inside cells shown as `⏎`), then
 //! the status, error and warnings.
+//! `… -- --raw PAGE FILE` prints the runs and rules of one page.
 //! `… -- --repeat N FILE…` decodes every file N times and prints, per file
 //! and in total, the pages and the milliseconds per page, nothing else.
 
@@ -13,6 +14,38 @@ use hyokasho::decode::{Limits, decode};
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut repeat = 0usize;
+    if args.first().map(String::as_str) == Some("--raw") && args.len() >= 3 {
+        // --raw PAGE FILE: the interpreter's runs and rules of one page.
+        let page: u32 = args[1].parse().unwrap_or(1);
+        let bytes = std::fs::read(&args[2]).unwrap_or_default();
+        let pages = hyokasho::decode::pdf::pages(&bytes, &Default::default());
+        for p in pages.iter().flatten().filter(|p| p.number == page) {
+            println!(
+                "page {} {}x{} images {}",
+                p.number, p.width, p.height, p.image_count
+            );
+            for row in hyokasho::decode::pdf::layout::page_rows(p) {
+                println!("row top {:.1} free {} {:?}", row.top, row.free, row.cells);
+            }
+            for r in &p.rules {
+                println!("rule {:.1} {:.1} {:.1} {:.1}", r.x0, r.y0, r.x1, r.y1);
+            }
+            for r in &p.runs {
+                let g0 = r.glyphs.first();
+                let g1 = r.glyphs.last();
+                println!(
+                    "run size {:.1} v {} x {:.1}..{:.1} y {:.1} {:?}",
+                    r.size,
+                    r.vertical,
+                    g0.map_or(0.0, |g| g.x),
+                    g1.map_or(0.0, |g| g.x + g.advance),
+                    g0.map_or(0.0, |g| g.y),
+                    r.text
+                );
+            }
+        }
+        return;
+    }
     if args.first().map(String::as_str) == Some("--repeat") && args.len() >= 2 {
         repeat = args[1].parse().unwrap_or(1);
         args.drain(..2);

@@ -145,19 +145,32 @@ impl Grid {
     }
 }
 
-/// Merges collinear, touching or overlapping segments.
+/// Merges collinear, touching or overlapping segments. Segments whose
+/// positions differ by rounding (within [`SNAP`]) form one line: they are
+/// gathered first, then merged in order along the line.
 fn merge(mut segments: Vec<Segment>) -> Vec<Segment> {
-    segments.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.from.total_cmp(&b.from)));
+    segments.sort_by(|a, b| a.at.total_cmp(&b.at));
     let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
-    for s in segments {
-        if let Some(last) = out.last_mut()
-            && (last.at - s.at).abs() <= SNAP
-            && s.from <= last.to + SNAP
-        {
-            last.to = last.to.max(s.to);
-            continue;
+    let mut i = 0;
+    while i < segments.len() {
+        let mut j = i + 1;
+        while j < segments.len() && segments[j].at - segments[j - 1].at <= SNAP {
+            j += 1;
         }
-        out.push(s);
+        let line = &mut segments[i..j];
+        line.sort_by(|a, b| a.from.total_cmp(&b.from));
+        let start = out.len();
+        for s in line.iter() {
+            if out.len() > start
+                && let Some(last) = out.last_mut()
+                && s.from <= last.to + SNAP
+            {
+                last.to = last.to.max(s.to);
+                continue;
+            }
+            out.push(*s);
+        }
+        i = j;
     }
     out
 }
@@ -693,6 +706,36 @@ mod tests {
                 (Some(3), 1, "本文")
             ]
         );
+    }
+
+    #[test]
+    fn rules_differing_by_rounding_merge_whole() {
+        // Three pieces of one vertical line, their x off by float rounding,
+        // so that sorting by x alone interleaves them.
+        let rules = [
+            Rule {
+                x0: 559.2756,
+                y0: 76.5,
+                x1: 559.2756,
+                y1: 237.1,
+            },
+            Rule {
+                x0: 559.2756,
+                y0: 274.0,
+                x1: 559.2756,
+                y1: 785.9,
+            },
+            Rule {
+                x0: 559.27563,
+                y0: 237.1,
+                x1: 559.27563,
+                y1: 274.0,
+            },
+        ];
+        let grid = Grid::new(&rules);
+        assert_eq!(grid.vertical.len(), 1, "{:?}", grid.vertical);
+        assert!((grid.vertical[0].from - 76.5).abs() < 0.01);
+        assert!((grid.vertical[0].to - 785.9).abs() < 0.01);
     }
 
     #[test]

@@ -49,32 +49,7 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
     if bytes.is_empty() {
         return Err(DecodeError::Pdf("empty PDF file (0 bytes)".into()));
     }
-    let options = LoadOptions {
-        max_decompressed_size: Some(limits.max_stream_bytes),
-        ..LoadOptions::default()
-    };
-    // Encrypted files are opened with the empty user password, which is
-    // what owner-password-only files (permissions only) have.
-    let doc = Document::load_mem_with_options(bytes, options)
-        .map_err(|e| DecodeError::Pdf(format!("unreadable PDF: {e}")))?;
-    let mut warnings = Vec::new();
-    if doc.is_encrypted() {
-        return Err(DecodeError::Pdf(
-            "encrypted PDF that needs a user password".into(),
-        ));
-    }
-    if let Some(recovery) = doc.xref_recovery {
-        let how = match recovery {
-            XrefRecovery::Reconstructed => {
-                "the cross-reference table was rebuilt by scanning the file"
-            }
-            _ => "cross-reference offsets were corrected",
-        };
-        warnings.push(Warning::new(
-            "pdf_repaired",
-            format!("damaged PDF repaired: {how}; objects may be missing"),
-        ));
-    }
+    let (doc, mut warnings) = load(bytes, limits)?;
     let page_ids = doc.get_pages();
     if page_ids.is_empty() {
         return Err(DecodeError::Pdf(match doc.xref_recovery {
@@ -185,6 +160,50 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
         error,
         warnings,
     })
+}
+
+/// Opens a document: parsed, decrypted, with warnings about repairs.
+fn load(bytes: &[u8], limits: &PdfLimits) -> Result<(Document, Vec<Warning>), DecodeError> {
+    let options = LoadOptions {
+        max_decompressed_size: Some(limits.max_stream_bytes),
+        ..LoadOptions::default()
+    };
+    // Encrypted files are opened with the empty user password, which is
+    // what owner-password-only files (permissions only) have.
+    let doc = Document::load_mem_with_options(bytes, options)
+        .map_err(|e| DecodeError::Pdf(format!("unreadable PDF: {e}")))?;
+    let mut warnings = Vec::new();
+    if doc.is_encrypted() {
+        return Err(DecodeError::Pdf(
+            "encrypted PDF that needs a user password".into(),
+        ));
+    }
+    if let Some(recovery) = doc.xref_recovery {
+        let how = match recovery {
+            XrefRecovery::Reconstructed => {
+                "the cross-reference table was rebuilt by scanning the file"
+            }
+            _ => "cross-reference offsets were corrected",
+        };
+        warnings.push(Warning::new(
+            "pdf_repaired",
+            format!("damaged PDF repaired: {how}; objects may be missing"),
+        ));
+    }
+    Ok((doc, warnings))
+}
+
+/// The pages of a PDF as the interpreter sees them, before layout; pages
+/// that fail are left out. For inspecting and tuning the layout.
+pub fn pages(bytes: &[u8], limits: &PdfLimits) -> Result<Vec<page::PageContent>, DecodeError> {
+    let (doc, _) = load(bytes, limits)?;
+    let mut fonts = interp::FontCache::default();
+    let mut budget = interp::Budget::default();
+    Ok(doc
+        .get_pages()
+        .iter()
+        .filter_map(|(&n, &id)| interp::page(&doc, id, n, limits, &mut fonts, &mut budget).ok())
+        .collect())
 }
 
 /// Whether the file lacks its end (`%%EOF` in the last kilobyte), as a
