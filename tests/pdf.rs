@@ -89,6 +89,16 @@ fn pdfjs_files_give_their_expected_phrases() {
 }
 
 #[test]
+fn damaged_pdfjs_file_is_flagged_as_repaired() {
+    let d = decode_fixture("pdfjs/issue13147.pdf").expect("decodes");
+    assert!(
+        d.warnings.iter().any(|w| w.code == "pdf_repaired"),
+        "{:?}",
+        d.warnings
+    );
+}
+
+#[test]
 fn issue13343_phrases_are_on_their_pages() {
     let d = decode_fixture("pdfjs/issue13343.pdf").expect("decodes");
     let on = |page: u32, phrase: &str| {

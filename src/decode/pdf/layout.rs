@@ -385,6 +385,14 @@ fn wraps(prev: &[Glyph], next: &[Glyph], right: f32) -> bool {
     let room = right - last.x1;
     // The first word of the next line: one CJK character, or Latin up to a space.
     let mut word = first.x1 - first.x0;
+    if is_cjk(first.text)
+        && let Some(second) = next.get(1)
+        && no_line_start(second.text)
+    {
+        // Line-breaking rules (kinsoku) keep 、。」 and the like off the
+        // start of a line: the character before moves down with them.
+        word = second.x1 - first.x0;
+    }
     if !is_cjk(first.text) {
         for pair in next.windows(2) {
             if pair[1].text.starts_with(' ')
@@ -409,6 +417,13 @@ fn join_separator(before: &str, after: &str) -> &'static str {
         (Some(a), Some(b)) if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() => " ",
         _ => "",
     }
+}
+
+/// Characters Japanese line breaking keeps off the start of a line.
+fn no_line_start(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| {
+        "、。，．,.）)」』】〕〉》］｝・ー－ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々！？!?：；:;".contains(c)
+    })
 }
 
 fn is_cjk(text: &str) -> bool {
@@ -654,6 +669,26 @@ mod tests {
             rows[0].cells,
             ["健康増進事業は、健康増進法に基づく。\n・がん検診"]
         );
+    }
+
+    #[test]
+    fn a_line_ending_early_before_a_kinsoku_pair_is_a_wrap() {
+        // The cell holds 10 glyphs a line (and some padding); the first line
+        // stops at 9 because `め、` may not be split (a line may not start
+        // with `、`).
+        let rules = rect(0.0, 600.0, 110.0, 700.0);
+        let page = PageContent {
+            number: 1,
+            height: 842.0,
+            runs: vec![
+                run("健康の増進を図るた", 0.0, 680.0, 10.0),
+                run("め、生活習慣相談等", 0.0, 668.0, 10.0),
+            ],
+            rules,
+            ..PageContent::default()
+        };
+        let rows = page_rows(&page);
+        assert_eq!(rows[0].cells, ["健康の増進を図るため、生活習慣相談等"]);
     }
 
     #[test]

@@ -170,12 +170,36 @@ fn load(bytes: &[u8], limits: &PdfLimits) -> Result<(Document, Vec<Warning>), De
     };
     // Encrypted files are opened with the empty user password, which is
     // what owner-password-only files (permissions only) have.
-    let doc = Document::load_mem_with_options(bytes, options)
-        .map_err(|e| DecodeError::Pdf(format!("unreadable PDF: {e}")))?;
+    let doc = Document::load_mem_with_options(bytes, options).map_err(|e| {
+        DecodeError::Pdf(if damaged_tail(bytes) {
+            format!(
+                "truncated or damaged PDF: the end of the file (cross-reference table, \
+                     trailer, %%EOF) is missing and no page tree could be recovered ({e})"
+            )
+        } else {
+            format!("unreadable PDF: {e}")
+        })
+    })?;
     let mut warnings = Vec::new();
     if doc.is_encrypted() {
         return Err(DecodeError::Pdf(
             "encrypted PDF that needs a user password".into(),
+        ));
+    }
+    // Lenient loading reads some damage silently: a trailer whose /Size
+    // does not cover the objects found.
+    let size = doc.trailer.get(b"Size").ok().and_then(|o| o.as_i64().ok());
+    let highest = doc.objects.keys().next_back().map(|id| id.0 as i64);
+    if doc.xref_recovery.is_none()
+        && let (Some(size), Some(highest)) = (size, highest)
+        && size <= highest
+    {
+        warnings.push(Warning::new(
+            "pdf_repaired",
+            format!(
+                "damaged PDF read leniently: the trailer's /Size is {size} but objects are \
+                 numbered up to {highest}"
+            ),
         ));
     }
     if let Some(recovery) = doc.xref_recovery {
