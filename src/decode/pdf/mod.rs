@@ -63,6 +63,7 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut failed: Vec<u32> = Vec::new();
     let mut fatal: Option<String> = None;
+    let mut first_error: Option<String> = None;
     for (&number, &id) in &page_ids {
         if fatal.is_some() {
             failed.push(number);
@@ -72,6 +73,7 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
             Ok(p) => pages.push(p),
             Err(e) => {
                 let limit = e.0.contains("max_");
+                first_error.get_or_insert_with(|| format!("page {number}: {}", e.0));
                 warnings.push(
                     Warning::new("page_unreadable", format!("page {number}: {}", e.0))
                         .at(Some(number), None),
@@ -116,16 +118,16 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
         if pages.is_empty() {
             return Err(DecodeError::Pdf(format!(
                 "no page could be read ({})",
-                fatal.unwrap_or_else(|| format!("pages {} failed", list.join(", ")))
+                fatal.or(first_error).unwrap_or_default()
             )));
         }
         (
             Status::Partial,
             Some(format!(
-                "{} of {count} pages could not be read (pages {}){}",
+                "{} of {count} pages could not be read (pages {}): {}",
                 failed.len(),
                 list.join(", "),
-                fatal.map(|f| format!(": {f}")).unwrap_or_default()
+                fatal.or(first_error).unwrap_or_default()
             )),
         )
     } else if !has_text && images > 0 {
@@ -235,4 +237,149 @@ pub fn pages(bytes: &[u8], limits: &PdfLimits) -> Result<Vec<page::PageContent>,
 fn damaged_tail(bytes: &[u8]) -> bool {
     let tail = &bytes[bytes.len().saturating_sub(1024)..];
     !tail.windows(5).any(|w| w == b"%%EOF")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::{Object, Stream, dictionary};
+
+    /// A one-page PDF whose page draws `content` with Helvetica as /F1 and
+    /// the given XObjects.
+    fn pdf(content: &[u8], xobjects: impl FnOnce(&mut Document) -> lopdf::Dictionary) -> Vec<u8> {
+        let mut doc = Document::with_version("1.7");
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        let xobjects = xobjects(&mut doc);
+        let contents = doc.add_object(Stream::new(lopdf::Dictionary::new(), content.to_vec()));
+        let pages_id = doc.new_object_id();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => contents,
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+                "Resources" => dictionary! { "Font" => dictionary! { "F1" => font }, "XObject" => xobjects },
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("save");
+        out
+    }
+
+    fn form(
+        doc: &mut Document,
+        content: &[u8],
+        matrix: Option<[f32; 6]>,
+        xobjects: lopdf::Dictionary,
+    ) -> lopdf::ObjectId {
+        let mut dict = dictionary! {
+            "Type" => "XObject", "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Resources" => dictionary! { "XObject" => xobjects },
+        };
+        if let Some(m) = matrix {
+            dict.set(
+                "Matrix",
+                m.iter().map(|v| Object::Real(*v)).collect::<Vec<_>>(),
+            );
+        }
+        doc.add_object(Stream::new(dict, content.to_vec()))
+    }
+
+    #[test]
+    fn text_inherited_resources_forms_and_inline_images() {
+        let bytes = pdf(
+            b"BT /F1 10 Tf 72 700 Td (Hello) Tj ET /Fm1 Do BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI",
+            |doc| {
+                let f = form(
+                    doc,
+                    b"BT /F1 10 Tf 0 0 Td (World) Tj ET",
+                    Some([1.0, 0.0, 0.0, 1.0, 72.0, 600.0]),
+                    lopdf::Dictionary::new(),
+                );
+                dictionary! { "Fm1" => f }
+            },
+        );
+        let pages = pages(&bytes, &PdfLimits::default()).expect("pages");
+        let p = &pages[0];
+        assert_eq!(p.image_count, 1);
+        let runs: Vec<(&str, f32, f32)> = p
+            .runs
+            .iter()
+            .map(|r| (r.text.as_str(), r.glyphs[0].x, r.glyphs[0].y))
+            .collect();
+        assert_eq!(runs, [("Hello", 72.0, 700.0), ("World", 72.0, 600.0)]);
+        // Helvetica 'H' is 722/1000 em.
+        assert!((p.runs[0].glyphs[0].advance - 7.22).abs() < 0.01);
+        let d = decode(&bytes, &PdfLimits::default()).expect("decode");
+        assert_eq!(d.status, Status::Ok);
+        assert_eq!(d.pages, Some(1));
+    }
+
+    #[test]
+    fn self_drawing_forms_stop_and_deep_nesting_hits_the_limit() {
+        // A form that draws itself: drawn once, no error.
+        let bytes = pdf(b"/Fm1 Do BT /F1 10 Tf 72 700 Td (x) Tj ET", |doc| {
+            let id = doc.new_object_id();
+            let dict = dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+                "Resources" => dictionary! { "XObject" => dictionary! { "Fm1" => id } },
+            };
+            doc.objects
+                .insert(id, Object::Stream(Stream::new(dict, b"/Fm1 Do".to_vec())));
+            dictionary! { "Fm1" => id }
+        });
+        let d = decode(&bytes, &PdfLimits::default()).expect("decode");
+        assert_eq!(d.status, Status::Ok);
+
+        // A chain of 20 forms against a depth limit of 12.
+        let bytes = pdf(b"/Fm0 Do BT /F1 10 Tf 72 700 Td (x) Tj ET", |doc| {
+            let mut next: Option<lopdf::ObjectId> = None;
+            for _ in 0..20 {
+                let xobjects = match next {
+                    Some(id) => dictionary! { "Fm0" => id },
+                    None => lopdf::Dictionary::new(),
+                };
+                next = Some(form(doc, b"/Fm0 Do", None, xobjects));
+            }
+            dictionary! { "Fm0" => next.expect("forms") }
+        });
+        match decode(&bytes, &PdfLimits::default()) {
+            Err(e) => assert!(e.to_string().contains("max_xobject_depth"), "{e}"),
+            Ok(d) => panic!("{:?}", d.error),
+        }
+    }
+
+    #[test]
+    fn rules_from_strokes_and_thin_fills() {
+        let bytes = pdf(
+            b"1 0 0 1 10 20 cm 0 0 m 100 0 l S 50 50 0.5 100 re f 200 200 100 50 re S 300 300 100 100 re f",
+            |_| lopdf::Dictionary::new(),
+        );
+        let pages = pages(&bytes, &PdfLimits::default()).expect("pages");
+        let rules: Vec<[f32; 4]> = pages[0]
+            .rules
+            .iter()
+            .map(|r| [r.x0, r.y0, r.x1, r.y1])
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                [10.0, 20.0, 110.0, 20.0],
+                [60.0, 70.0, 60.5, 170.0],
+                [210.0, 220.0, 310.0, 220.0],
+                [210.0, 270.0, 310.0, 270.0],
+                [210.0, 220.0, 210.0, 270.0],
+                [310.0, 220.0, 310.0, 270.0],
+            ]
+        );
+    }
 }
