@@ -200,6 +200,17 @@ fn encrypted_copies_decode_exactly_as_the_plain_file() {
 }
 
 #[test]
+fn copy_restriction_is_recorded() {
+    let flagged = |name: &str| {
+        let d = decode_fixture(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        d.warnings.iter().any(|w| w.code == "copy_restricted")
+    };
+    assert!(flagged("001_kawasaki.encrypted-aes128-nocopy.pdf"));
+    assert!(!flagged("001_kawasaki.encrypted-aes256.pdf"));
+    assert!(!flagged("001_kawasaki.calc.pdf"));
+}
+
+#[test]
 fn other_encodings_give_the_cells_of_the_calc_pdf() {
     let calc = cell_set(&decode_fixture("001_kawasaki.calc.pdf").expect("calc"));
     let mut report = Vec::new();

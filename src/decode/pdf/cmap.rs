@@ -231,7 +231,8 @@ impl CMap {
             }
             if (hi - lo) as u64 <= EXPAND {
                 for (k, code) in (lo..=hi).enumerate() {
-                    self.cids.insert(key(code, len), cid + k as u32);
+                    self.cids
+                        .insert(key(code, len), cid.saturating_add(k as u32));
                 }
             } else {
                 self.cid_ranges.push(CidRange {
@@ -284,7 +285,7 @@ impl CMap {
         self.cid_ranges
             .iter()
             .find(|r| r.key_lo <= k && k <= r.key_hi)
-            .map(|r| r.cid + (k - r.key_lo) as u32)
+            .map(|r| r.cid.saturating_add((k - r.key_lo) as u32))
     }
 
     /// Whether the CMap maps any code to Unicode.

@@ -250,9 +250,8 @@ pub fn glyph_name_to_unicode(name: &[u8]) -> Option<char> {
     if base.len() == 1 && base.as_bytes()[0].is_ascii_alphabetic() {
         return base.chars().next();
     }
-    if let Some(hex) = base.strip_prefix("uni")
-        && hex.len() >= 4
-        && let Ok(v) = u32::from_str_radix(&hex[..4], 16)
+    if let Some(hex) = base.strip_prefix("uni").and_then(|h| h.get(..4))
+        && let Ok(v) = u32::from_str_radix(hex, 16)
     {
         return char::from_u32(v);
     }
@@ -278,6 +277,7 @@ mod tests {
         assert_eq!(glyph_name_to_unicode(b"one.alt"), Some('1'));
         assert_eq!(glyph_name_to_unicode(b"g123"), None);
         assert_eq!(glyph_name_to_unicode(b"\xff"), None);
+        assert_eq!(glyph_name_to_unicode("uni12あ".as_bytes()), None);
     }
 
     #[test]

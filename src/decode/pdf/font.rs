@@ -437,7 +437,7 @@ fn cid_widths(doc: &Document, w: &[Object], vertical: bool) -> HashMap<u32, f32>
                 let step = if vertical { 3 } else { 1 };
                 for (k, chunk) in list.chunks(step).enumerate() {
                     if let Some(v) = chunk.first().map(|o| deref(doc, o)).and_then(num) {
-                        out.insert(first + k as u32, v);
+                        out.insert(first.saturating_add(k as u32), v);
                     }
                 }
                 i += 2;

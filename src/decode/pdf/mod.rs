@@ -188,6 +188,16 @@ fn load(bytes: &[u8], limits: &PdfLimits) -> Result<(Document, Vec<Warning>), De
             "encrypted PDF that needs a user password".into(),
         ));
     }
+    if let Some(state) = &doc.encryption_state
+        && !state.permissions().contains(lopdf::Permissions::COPYABLE)
+    {
+        // Advisory for a reader holding the (empty) user password.
+        warnings.push(Warning::new(
+            "copy_restricted",
+            "the PDF is encrypted with copying flagged off (owner password only; read with \
+             the empty user password)",
+        ));
+    }
     // Lenient loading reads some damage silently: a trailer whose /Size
     // does not cover the objects found.
     let size = doc.trailer.get(b"Size").ok().and_then(|o| o.as_i64().ok());

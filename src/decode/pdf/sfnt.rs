@@ -149,7 +149,7 @@ fn format12(sub: &[u8], add: &mut impl FnMut(u32, u16)) {
             continue;
         }
         for code in start..=end {
-            let glyph = gid + (code - start);
+            let glyph = gid.saturating_add(code - start);
             if glyph <= 0xFFFF {
                 add(code, glyph as u16);
             }
