@@ -145,19 +145,32 @@ impl Grid {
     }
 }
 
-/// Merges collinear, touching or overlapping segments.
+/// Merges collinear, touching or overlapping segments. Segments whose
+/// positions differ by rounding (within [`SNAP`]) form one line: they are
+/// gathered first, then merged in order along the line.
 fn merge(mut segments: Vec<Segment>) -> Vec<Segment> {
-    segments.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.from.total_cmp(&b.from)));
+    segments.sort_by(|a, b| a.at.total_cmp(&b.at));
     let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
-    for s in segments {
-        if let Some(last) = out.last_mut()
-            && (last.at - s.at).abs() <= SNAP
-            && s.from <= last.to + SNAP
-        {
-            last.to = last.to.max(s.to);
-            continue;
+    let mut i = 0;
+    while i < segments.len() {
+        let mut j = i + 1;
+        while j < segments.len() && segments[j].at - segments[j - 1].at <= SNAP {
+            j += 1;
         }
-        out.push(s);
+        let line = &mut segments[i..j];
+        line.sort_by(|a, b| a.from.total_cmp(&b.from));
+        let start = out.len();
+        for s in line.iter() {
+            if out.len() > start
+                && let Some(last) = out.last_mut()
+                && s.from <= last.to + SNAP
+            {
+                last.to = last.to.max(s.to);
+                continue;
+            }
+            out.push(*s);
+        }
+        i = j;
     }
     out
 }
@@ -372,6 +385,14 @@ fn wraps(prev: &[Glyph], next: &[Glyph], right: f32) -> bool {
     let room = right - last.x1;
     // The first word of the next line: one CJK character, or Latin up to a space.
     let mut word = first.x1 - first.x0;
+    if is_cjk(first.text)
+        && let Some(second) = next.get(1)
+        && no_line_start(second.text)
+    {
+        // Line-breaking rules (kinsoku) keep 、。」 and the like off the
+        // start of a line: the character before moves down with them.
+        word = second.x1 - first.x0;
+    }
     if !is_cjk(first.text) {
         for pair in next.windows(2) {
             if pair[1].text.starts_with(' ')
@@ -396,6 +417,13 @@ fn join_separator(before: &str, after: &str) -> &'static str {
         (Some(a), Some(b)) if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() => " ",
         _ => "",
     }
+}
+
+/// Characters Japanese line breaking keeps off the start of a line.
+fn no_line_start(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| {
+        "、。，．,.）)」』】〕〉》］｝・ー－ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々！？!?：；:;".contains(c)
+    })
 }
 
 fn is_cjk(text: &str) -> bool {
@@ -644,6 +672,26 @@ mod tests {
     }
 
     #[test]
+    fn a_line_ending_early_before_a_kinsoku_pair_is_a_wrap() {
+        // The cell holds 10 glyphs a line (and some padding); the first line
+        // stops at 9 because `め、` may not be split (a line may not start
+        // with `、`).
+        let rules = rect(0.0, 600.0, 110.0, 700.0);
+        let page = PageContent {
+            number: 1,
+            height: 842.0,
+            runs: vec![
+                run("健康の増進を図るた", 0.0, 680.0, 10.0),
+                run("め、生活習慣相談等", 0.0, 668.0, 10.0),
+            ],
+            rules,
+            ..PageContent::default()
+        };
+        let rows = page_rows(&page);
+        assert_eq!(rows[0].cells, ["健康の増進を図るため、生活習慣相談等"]);
+    }
+
+    #[test]
     fn a_row_under_a_spanning_label_continues_the_row_above() {
         // The label cell spans two rows; the value is split between them.
         let mut rules = rect(0.0, 600.0, 100.0, 700.0);
@@ -693,6 +741,36 @@ mod tests {
                 (Some(3), 1, "本文")
             ]
         );
+    }
+
+    #[test]
+    fn rules_differing_by_rounding_merge_whole() {
+        // Three pieces of one vertical line, their x off by float rounding,
+        // so that sorting by x alone interleaves them.
+        let rules = [
+            Rule {
+                x0: 559.2756,
+                y0: 76.5,
+                x1: 559.2756,
+                y1: 237.1,
+            },
+            Rule {
+                x0: 559.2756,
+                y0: 274.0,
+                x1: 559.2756,
+                y1: 785.9,
+            },
+            Rule {
+                x0: 559.27563,
+                y0: 237.1,
+                x1: 559.27563,
+                y1: 274.0,
+            },
+        ];
+        let grid = Grid::new(&rules);
+        assert_eq!(grid.vertical.len(), 1, "{:?}", grid.vertical);
+        assert!((grid.vertical[0].from - 76.5).abs() < 0.01);
+        assert!((grid.vertical[0].to - 785.9).abs() < 0.01);
     }
 
     #[test]
