@@ -194,12 +194,9 @@ pub fn options(s: &str) -> Vec<String> {
     let mut by_no: Vec<Option<String>> = Vec::new();
     for (i, &(_, text_start, no)) in marks.iter().enumerate() {
         let end = marks.get(i + 1).map_or(body.len(), |m| m.0);
-        let mut text = body[text_start..end].trim();
-        if let Some(nl) = text.find('\n') {
-            // A line that does not start another option ends the list.
-            text = &text[..nl];
-        }
-        let text = COUNT_TAIL.replace(text, "");
+        let text = body[text_start..end].trim();
+        let text = first_line_with_wrap(text);
+        let text = COUNT_TAIL.replace(&text, "");
         let text = text.trim().trim_end_matches(['|', ' ']).trim();
         let slot = no as usize;
         if text.is_empty() || slot == 0 || slot > 40 {
@@ -213,6 +210,23 @@ pub fn options(s: &str) -> Vec<String> {
         }
     }
     by_no.into_iter().map_while(|o| o).collect()
+}
+
+/// The first line of an option's text: a line that does not start another
+/// option ends the list, except a parenthesised remark that a PDF line
+/// wrap put on the next line (`…義務付けられない\n(任意に全項目評価を実施)`).
+fn first_line_with_wrap(text: &str) -> String {
+    let mut lines = text.lines();
+    let mut out = lines.next().unwrap_or("").trim().to_string();
+    if let Some(next) = lines.next().map(str::trim)
+        && next.starts_with('(')
+        && next.ends_with(')')
+        && !next.contains(['。', ':'])
+        && next.chars().count() <= 30
+    {
+        out.push_str(next);
+    }
+    out
 }
 
 /// A label with its circled item number: `③他のシステムとの接続 ※` →
@@ -365,6 +379,11 @@ mod tests {
         );
         let s = "[無料] <選択肢> 1) 有料 2) 無料\n(手数料額、納付方法: 閲覧は無料。)";
         assert_eq!(options(s), ["有料", "無料"]);
+        let s = "<選択肢> 1) 義務付けられる 2) 義務付けられない\n(任意に全項目評価を実施)";
+        assert_eq!(
+            options(s),
+            ["義務付けられる", "義務付けられない(任意に全項目評価を実施)"]
+        );
         let c = ChoiceAnswer {
             answer: "10人以上50人未満".into(),
             options: options("<選択肢> 1) 10人未満 2) 10人以上50人未満 3) 50人以上"),

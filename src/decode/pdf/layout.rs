@@ -201,6 +201,10 @@ pub struct PageRow {
     pub cells: Vec<String>,
     /// True when the row is not part of a ruled table.
     pub free: bool,
+    /// True for a page's first table row when its first column has no rule
+    /// at its top: it continues the last row of the page before (a label
+    /// cell spanning a page break).
+    pub continues: bool,
 }
 
 /// Lays out one page.
@@ -278,6 +282,7 @@ pub fn page_rows(page: &PageContent) -> Vec<PageRow> {
                 top,
                 cells: texts,
                 free: false,
+                continues: continues && !rows.iter().any(|r| !r.free),
             }),
         }
         i = j;
@@ -455,6 +460,7 @@ fn free_lines(glyphs: Vec<Glyph>) -> Vec<PageRow> {
                 top,
                 cells,
                 free: true,
+                continues: false,
             }
         })
         .collect()
@@ -482,6 +488,7 @@ fn vertical_rows(page: &PageContent) -> Vec<PageRow> {
                 top: -(i as f32),
                 cells: vec![text.trim().to_string()],
                 free: true,
+                continues: false,
             }
         })
         .collect()
@@ -496,11 +503,21 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
         .map(|p| (p.number, p.height, page_rows(p)))
         .collect();
     let repeated = repeated_margins(&laid);
-    let mut out = Vec::new();
+    let mut out: Vec<Line> = Vec::new();
+    // The last table row written, by index into `out`, and its page.
+    let mut last_table: Option<(usize, u32)> = None;
     for (number, height, rows) in &laid {
         let mut line = 0u32;
         for row in rows {
             if row.cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if row.continues
+                && let Some((i, page)) = last_table
+                && page + 1 == *number
+                && out[i].cells.len() == row.cells.len()
+            {
+                join_cells(&mut out[i].cells, &row.cells);
                 continue;
             }
             if row.free && in_margin(row.top, *height) {
@@ -510,6 +527,9 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
                 }
             }
             line += 1;
+            if !row.free {
+                last_table = Some((out.len(), *number));
+            }
             out.push(Line {
                 page: Some(*number),
                 line,
@@ -518,6 +538,19 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
         }
     }
     out
+}
+
+/// Appends a continued row's cells to the row it continues, cell by cell.
+fn join_cells(into: &mut [String], more: &[String]) {
+    for (p, t) in into.iter_mut().zip(more) {
+        if t.is_empty() {
+            continue;
+        }
+        if !p.is_empty() {
+            p.push('\n');
+        }
+        p.push_str(t);
+    }
 }
 
 /// The top and bottom 10% of a page, where headers and footers sit.
