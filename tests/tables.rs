@@ -3,33 +3,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
-use common::{Record, extract, of_doc, table};
-
-/// The corpus, extracted once into a folder under the target directory.
-fn output() -> &'static Path {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("tables-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&out);
-        std::fs::create_dir_all(&out).expect("create output folder");
-        let run = extract(&[Path::new("corpus")], &out, &[]);
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        out
-    })
-}
+use common::{Record, corpus_output, extract, of_doc, scratch, table};
 
 /// The records of `name` for the document whose path contains `doc`.
 fn records(name: &str, doc: &str) -> Vec<Record> {
-    let docs = table(output(), "documents");
-    let all = table(output(), name);
+    let docs = table(corpus_output(), "documents");
+    let all = table(corpus_output(), name);
     of_doc(&all, &docs, doc).into_iter().cloned().collect()
 }
 
@@ -299,10 +280,7 @@ fn project(records: &[Record], columns: &[&str]) -> Vec<Vec<String>> {
 
 #[test]
 fn other_encodings_give_the_same_tables() {
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("tables-encodings-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).expect("create output folder");
+    let out = scratch("tables-encodings");
     let fixtures = [
         "tests/fixtures/001_kawasaki.sjis.txt",
         "tests/fixtures/001_kawasaki.eucjp.txt",

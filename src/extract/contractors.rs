@@ -175,19 +175,17 @@ fn fill(c: &mut Contractor, f: &Field<'_>) {
 /// assert_eq!(normalize_company("富士通Japan株式会社 川崎支店"), "富士通Japan株式会社 川崎支店");
 /// ```
 pub fn normalize_company(name: &str) -> String {
-    let mut s = name
-        .replace(['㈱'], "株式会社")
+    let s = name
+        .replace('㈱', "株式会社")
         .replace("(株)", "株式会社")
         .replace("( 株 )", "株式会社")
         .replace('㈲', "有限会社")
         .replace("(有)", "有限会社");
     // Names listed one per line stay one per line.
-    s = s
-        .lines()
+    s.lines()
         .map(compact_company)
         .collect::<Vec<_>>()
-        .join("\n");
-    s
+        .join("\n")
 }
 
 /// Removes the spaces inside one company name, keeping one before a

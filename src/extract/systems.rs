@@ -172,7 +172,7 @@ fn finish(
 /// Warns when the systems do not run 1, 2, 3…
 fn check_numbering(systems: &[System], warnings: &mut Vec<Warning>) {
     if let Some(first) = systems.first()
-        && first.system_no != 1
+        && first.system_no > 1
     {
         warnings.push(
             Warning::new(

@@ -350,6 +350,31 @@ struct Lexer<'a> {
     pos: usize,
 }
 
+/// Reads a hex string whose `<` is just before `*pos`, up to and past its
+/// `>`: white space and stray bytes are skipped, an odd last digit is
+/// padded with 0 (PDF 7.3.4.3).
+pub(super) fn read_hex(d: &[u8], pos: &mut usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut hi: Option<u8> = None;
+    while let Some(&c) = d.get(*pos) {
+        *pos += 1;
+        if c == b'>' {
+            break;
+        }
+        let Some(v) = (c as char).to_digit(16) else {
+            continue;
+        };
+        match hi.take() {
+            Some(h) => out.push((h << 4) | v as u8),
+            None => hi = Some(v as u8),
+        }
+    }
+    if let Some(h) = hi {
+        out.push(h << 4);
+    }
+    out
+}
+
 fn is_delim(b: u8) -> bool {
     matches!(
         b,
@@ -383,27 +408,7 @@ impl<'a> Lexer<'a> {
                 self.pos += 1;
                 Tok::Other
             }
-            b'<' => {
-                let mut out = Vec::new();
-                let mut hi: Option<u8> = None;
-                while let Some(&c) = d.get(self.pos) {
-                    self.pos += 1;
-                    if c == b'>' {
-                        break;
-                    }
-                    let Some(v) = (c as char).to_digit(16) else {
-                        continue;
-                    };
-                    match hi.take() {
-                        Some(h) => out.push((h << 4) | v as u8),
-                        None => hi = Some(v as u8),
-                    }
-                }
-                if let Some(h) = hi {
-                    out.push(h << 4);
-                }
-                Tok::Hex(out)
-            }
+            b'<' => Tok::Hex(read_hex(d, &mut self.pos)),
             b'>' => {
                 if d.get(self.pos) == Some(&b'>') {
                     self.pos += 1;

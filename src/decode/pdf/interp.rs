@@ -864,28 +864,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn hex(&mut self) -> Vec<u8> {
-        let d = self.data;
         self.pos += 1;
-        let mut out = Vec::new();
-        let mut hi: Option<u8> = None;
-        while self.pos < d.len() {
-            let c = d[self.pos];
-            self.pos += 1;
-            if c == b'>' {
-                break;
-            }
-            let Some(v) = (c as char).to_digit(16) else {
-                continue;
-            };
-            match hi.take() {
-                Some(h) => out.push((h << 4) | v as u8),
-                None => hi = Some(v as u8),
-            }
-        }
-        if let Some(h) = hi {
-            out.push(h << 4);
-        }
-        out
+        super::cmap::read_hex(self.data, &mut self.pos)
     }
 
     /// Skips a `<< … >>` dictionary, nested ones and strings included.
