@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::emit::TableFormat;
+use crate::emit::{CsvEncoding, CsvStyle, TableFormat};
 use crate::pipeline::Options;
 use crate::run::{RunConfig, Summary};
 
@@ -37,6 +37,18 @@ pub enum Command {
 pub enum FormatArg {
     Csv,
     Jsonl,
+    /// Every table in one SQLite database, hyokasho.sqlite.
+    Sqlite,
+}
+
+/// CSV encodings on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvEncodingArg {
+    #[value(name = "utf-8")]
+    Utf8,
+    /// Shift_JIS as Windows writes it; characters it cannot hold become 〓
+    /// and are counted in manifest.json.
+    Cp932,
 }
 
 /// Arguments of `hyokasho extract`.
@@ -57,6 +69,13 @@ pub struct ExtractArgs {
     /// Table formats to write, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "csv,jsonl")]
     pub format: Vec<FormatArg>,
+    /// CSV for Excel: a BOM (UTF-8), CRLF line ends, and cells Excel would
+    /// run as formulas prefixed with '.
+    #[arg(long)]
+    pub excel: bool,
+    /// Encoding of the CSV files (cp932 has no BOM).
+    #[arg(long, value_enum, default_value = "utf-8")]
+    pub csv_encoding: CsvEncodingArg,
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -79,14 +98,23 @@ impl ExtractArgs {
             .map(|f| match f {
                 FormatArg::Csv => TableFormat::Csv,
                 FormatArg::Jsonl => TableFormat::Jsonl,
+                FormatArg::Sqlite => TableFormat::Sqlite,
             })
             .collect();
         formats.dedup();
+        let csv_style = CsvStyle {
+            excel: self.excel,
+            encoding: match self.csv_encoding {
+                CsvEncodingArg::Utf8 => CsvEncoding::Utf8,
+                CsvEncodingArg::Cp932 => CsvEncoding::Cp932,
+            },
+        };
         RunConfig {
             inputs: self.inputs.clone(),
             output: self.output.clone(),
             jobs,
             formats,
+            csv_style,
             progress: !self.quiet && std::io::stderr().is_terminal(),
             options: Options {
                 max_file_bytes: self.max_file_bytes,

@@ -1,4 +1,5 @@
-//! Writing the tables (CSV and JSONL) and `manifest.json`.
+//! Writing the tables (CSV, JSONL, SQLite), `manifest.json` and
+//! `report.html`.
 //!
 //! Every file is first written into a private folder inside the output
 //! folder and renamed into place only when the run has finished, so an
@@ -13,6 +14,10 @@ use serde::Serialize;
 
 use crate::pipeline::DocOutput;
 use crate::schema::{self, Table};
+
+pub mod excel;
+pub mod report;
+pub mod sqlite;
 
 /// Errors writing the output.
 #[derive(Debug, thiserror::Error)]
@@ -36,12 +41,49 @@ pub enum EmitError {
 pub enum TableFormat {
     Csv,
     Jsonl,
+    /// Every table in one database, `hyokasho.sqlite`.
+    Sqlite,
+}
+
+/// The character encoding of the CSV files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CsvEncoding {
+    #[default]
+    Utf8,
+    /// Shift_JIS as Windows writes it; characters it cannot hold are
+    /// replaced and counted.
+    Cp932,
+}
+
+/// How the CSV files are written. The default is exact: UTF-8, LF, cells
+/// as extracted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CsvStyle {
+    /// For Excel: a BOM (UTF-8 only), CRLF line ends and formula cells
+    /// neutralised (see [`excel::neutralise`]).
+    pub excel: bool,
+    pub encoding: CsvEncoding,
+}
+
+/// What writing one document reports back.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriteStats {
+    /// Characters CP932 could not hold, replaced in the CSV files.
+    pub cp932_replacements: usize,
+}
+
+enum CsvOut {
+    /// Exact output: the csv crate writes the records directly.
+    Plain(Box<csv::Writer<BufWriter<File>>>),
+    /// Excel or CP932 output: each line is built, then transformed.
+    Styled(BufWriter<File>),
 }
 
 struct TableWriter {
     table: &'static Table,
-    csv: Option<csv::Writer<BufWriter<File>>>,
+    csv: Option<CsvOut>,
     jsonl: Option<BufWriter<File>>,
+    style: CsvStyle,
 }
 
 /// Streams records into the output tables.
@@ -49,6 +91,8 @@ pub struct Emitter {
     dir: PathBuf,
     staging: PathBuf,
     writers: Vec<TableWriter>,
+    sqlite: Option<sqlite::SqliteWriter>,
+    report: report::ReportData,
 }
 
 /// Where the staging folder lives: hidden, named after the process so two
@@ -59,7 +103,11 @@ fn staging_dir(dir: &Path) -> PathBuf {
 
 impl Emitter {
     /// Creates the output folder (if needed) and opens every table.
-    pub fn create(dir: &Path, formats: &[TableFormat]) -> Result<Emitter, EmitError> {
+    pub fn create(
+        dir: &Path,
+        formats: &[TableFormat],
+        style: CsvStyle,
+    ) -> Result<Emitter, EmitError> {
         let io = |source| EmitError::Io {
             path: dir.to_path_buf(),
             source,
@@ -75,7 +123,9 @@ impl Emitter {
                 let file = File::create(&path).map_err(|source| EmitError::Io { path, source })?;
                 Ok(BufWriter::with_capacity(1 << 16, file))
             };
-            let csv = if formats.contains(&TableFormat::Csv) {
+            let csv = if !formats.contains(&TableFormat::Csv) {
+                None
+            } else if style == CsvStyle::default() {
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
                     .terminator(csv::Terminator::Any(b'\n'))
@@ -85,50 +135,88 @@ impl Emitter {
                         table: table.name.into(),
                         source,
                     })?;
-                Some(w)
+                Some(CsvOut::Plain(Box::new(w)))
             } else {
-                None
+                let mut out = open("csv")?;
+                if style.excel && style.encoding == CsvEncoding::Utf8 {
+                    // Japanese Excel reads UTF-8 without a BOM as CP932.
+                    out.write_all("\u{feff}".as_bytes())
+                        .map_err(|source| EmitError::Io {
+                            path: staging.clone(),
+                            source,
+                        })?;
+                }
+                write_styled_line(
+                    &mut out,
+                    table,
+                    style,
+                    table.columns.iter().map(|c| c.name.into()),
+                )?;
+                Some(CsvOut::Styled(out))
             };
             let jsonl = if formats.contains(&TableFormat::Jsonl) {
                 Some(open("jsonl")?)
             } else {
                 None
             };
-            writers.push(TableWriter { table, csv, jsonl });
+            writers.push(TableWriter {
+                table,
+                csv,
+                jsonl,
+                style,
+            });
         }
+        let sqlite = if formats.contains(&TableFormat::Sqlite) {
+            Some(sqlite::SqliteWriter::create(
+                &staging.join(sqlite::FILE_NAME),
+            )?)
+        } else {
+            None
+        };
         Ok(Emitter {
             dir: dir.to_path_buf(),
             staging,
             writers,
+            sqlite,
+            report: report::ReportData::default(),
         })
     }
 
     /// Appends one document's records to every table.
-    pub fn write(&mut self, doc: &DocOutput) -> Result<(), EmitError> {
+    pub fn write(&mut self, doc: &DocOutput) -> Result<WriteStats, EmitError> {
         let r = &doc.records;
-        self.table("documents")?
-            .append(std::slice::from_ref(&doc.document))?;
-        self.table("rows")?.append(&r.rows)?;
-        self.table("systems")?.append(&r.systems)?;
-        self.table("files")?.append(&r.files)?;
-        self.table("contractors")?.append(&r.contractors)?;
-        self.table("provisions")?.append(&r.provisions)?;
-        self.table("risk_ratings")?.append(&r.risk_ratings)?;
-        self.table("choices")?.append(&r.choices)?;
-        self.table("changes")?.append(&r.changes)?;
-        self.table("corrections")?.append(&r.corrections)?;
-        self.table("incidents")?.append(&r.incidents)?;
-        Ok(())
+        let mut n = self.append("documents", std::slice::from_ref(&doc.document))?;
+        n += self.append("rows", &r.rows)?;
+        n += self.append("systems", &r.systems)?;
+        n += self.append("files", &r.files)?;
+        n += self.append("contractors", &r.contractors)?;
+        n += self.append("provisions", &r.provisions)?;
+        n += self.append("risk_ratings", &r.risk_ratings)?;
+        n += self.append("choices", &r.choices)?;
+        n += self.append("changes", &r.changes)?;
+        n += self.append("corrections", &r.corrections)?;
+        n += self.append("incidents", &r.incidents)?;
+        self.report.add(doc);
+        Ok(WriteStats {
+            cp932_replacements: n,
+        })
     }
 
-    fn table(&mut self, name: &str) -> Result<&mut TableWriter, EmitError> {
-        self.writers
+    /// Appends records to one table in every format; returns the CP932
+    /// replacements made.
+    fn append<T: Serialize>(&mut self, name: &str, records: &[T]) -> Result<usize, EmitError> {
+        let w = self
+            .writers
             .iter_mut()
             .find(|w| w.table.name == name)
             .ok_or_else(|| EmitError::Io {
                 path: PathBuf::from(name),
                 source: std::io::Error::other("no such table in the schema"),
-            })
+            })?;
+        if let Some(db) = &mut self.sqlite {
+            db.insert(w.table, records)?;
+        }
+        w.append(records)
     }
 
     /// Writes the manifest, flushes every table and moves them all into
@@ -138,10 +226,13 @@ impl Emitter {
         for w in self.writers {
             let name = w.table.name;
             if let Some(csv) = w.csv {
-                let mut inner = csv.into_inner().map_err(|e| EmitError::Io {
-                    path: PathBuf::from(format!("{name}.csv")),
-                    source: std::io::Error::other(e.to_string()),
-                })?;
+                let mut inner = match csv {
+                    CsvOut::Plain(csv) => csv.into_inner().map_err(|e| EmitError::Io {
+                        path: PathBuf::from(format!("{name}.csv")),
+                        source: std::io::Error::other(e.to_string()),
+                    })?,
+                    CsvOut::Styled(out) => out,
+                };
                 flush(&mut inner, &self.staging)?;
                 names.push(format!("{name}.csv"));
             }
@@ -163,6 +254,23 @@ impl Emitter {
         file.write_all(b"\n").map_err(io)?;
         flush(&mut file, &self.staging)?;
         names.push("manifest.json".into());
+        if let Some(db) = self.sqlite {
+            db.finish()?;
+            names.push(sqlite::FILE_NAME.into());
+        }
+        let summary = serde_json::to_value(manifest).map_err(|source| EmitError::Json {
+            table: report::FILE_NAME.into(),
+            source,
+        })?;
+        let path = self.staging.join(report::FILE_NAME);
+        let mut file = File::create(&path).map_err(|source| EmitError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        file.write_all(report::render(&summary, &self.report).as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|source| EmitError::Io { path, source })?;
+        names.push(report::FILE_NAME.into());
         for name in names {
             let from = self.staging.join(&name);
             let to = self.dir.join(&name);
@@ -202,14 +310,83 @@ fn remove_stale_staging(dir: &Path) {
     }
 }
 
+/// Writes one CSV line in an Excel or CP932 style; returns the CP932
+/// replacements made.
+fn write_styled_line<'a>(
+    out: &mut BufWriter<File>,
+    table: &Table,
+    style: CsvStyle,
+    cells: impl Iterator<Item = std::borrow::Cow<'a, str>>,
+) -> Result<usize, EmitError> {
+    let csv_err = |source| EmitError::Csv {
+        table: table.name.into(),
+        source,
+    };
+    let mut line = csv::WriterBuilder::new()
+        .has_headers(false)
+        .terminator(if style.excel {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        })
+        .from_writer(Vec::new());
+    if style.excel {
+        line.write_record(cells.map(|c| excel::neutralise(&c).into_owned()))
+    } else {
+        line.write_record(cells.map(|c| c.into_owned()))
+    }
+    .map_err(csv_err)?;
+    let line = line.into_inner().map_err(|e| EmitError::Io {
+        path: PathBuf::from(format!("{}.csv", table.name)),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let io = |source| EmitError::Io {
+        path: PathBuf::from(format!("{}.csv", table.name)),
+        source,
+    };
+    match style.encoding {
+        CsvEncoding::Utf8 => out.write_all(&line).map_err(io).map(|()| 0),
+        CsvEncoding::Cp932 => {
+            // The csv crate only joins the UTF-8 cells it was given.
+            let text = String::from_utf8_lossy(&line);
+            let mut bytes = Vec::with_capacity(line.len());
+            let replaced = excel::encode_cp932(&text, &mut bytes);
+            out.write_all(&bytes).map_err(io).map(|()| replaced)
+        }
+    }
+}
+
+/// A record's value for a column, as the csv crate would write it.
+fn cell(record: &serde_json::Value, column: &str) -> std::borrow::Cow<'static, str> {
+    use serde_json::Value;
+    match record.get(column) {
+        None | Some(Value::Null) => "".into(),
+        Some(Value::String(s)) => s.clone().into(),
+        Some(Value::Bool(b)) => if *b { "true" } else { "false" }.into(),
+        Some(other) => other.to_string().into(),
+    }
+}
+
 impl TableWriter {
-    fn append<T: Serialize>(&mut self, records: &[T]) -> Result<(), EmitError> {
+    fn append<T: Serialize>(&mut self, records: &[T]) -> Result<usize, EmitError> {
+        let mut replaced = 0;
         for record in records {
-            if let Some(csv) = &mut self.csv {
-                csv.serialize(record).map_err(|source| EmitError::Csv {
-                    table: self.table.name.into(),
-                    source,
-                })?;
+            match &mut self.csv {
+                Some(CsvOut::Plain(csv)) => {
+                    csv.serialize(record).map_err(|source| EmitError::Csv {
+                        table: self.table.name.into(),
+                        source,
+                    })?;
+                }
+                Some(CsvOut::Styled(out)) => {
+                    let value = serde_json::to_value(record).map_err(|source| EmitError::Json {
+                        table: self.table.name.into(),
+                        source,
+                    })?;
+                    let cells = self.table.columns.iter().map(|c| cell(&value, c.name));
+                    replaced += write_styled_line(out, self.table, self.style, cells)?;
+                }
+                None => {}
             }
             if let Some(jsonl) = &mut self.jsonl {
                 serde_json::to_writer(&mut *jsonl, record).map_err(|source| EmitError::Json {
@@ -222,6 +399,6 @@ impl TableWriter {
                 })?;
             }
         }
-        Ok(())
+        Ok(replaced)
     }
 }

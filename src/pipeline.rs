@@ -46,6 +46,10 @@ pub struct ManifestDoc {
     /// not processed again.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub duplicates: Vec<String>,
+    /// Characters replaced in this document's CP932 CSV lines (only with
+    /// that encoding).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cp932_replacements: Option<usize>,
     pub elapsed_ms: u64,
 }
 
@@ -159,6 +163,7 @@ fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
         counts: records.counts().into_iter().collect(),
         warnings,
         duplicates: Vec::new(),
+        cp932_replacements: None,
         elapsed_ms: 0,
     };
     DocOutput {
@@ -197,6 +202,7 @@ fn failed(file: &SourceFile, doc_id: &str, format: Format, error: String) -> Doc
         warnings: Vec::new(),
         counts: records.counts().into_iter().collect(),
         duplicates: Vec::new(),
+        cp932_replacements: None,
         elapsed_ms: 0,
     };
     DocOutput {

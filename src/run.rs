@@ -20,7 +20,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::emit::{EmitError, Emitter, TableFormat};
+use crate::emit::{CsvEncoding, CsvStyle, EmitError, Emitter, TableFormat};
 use crate::pipeline::{self, DocOutput, ManifestDoc, Options};
 use crate::source::{self, SourceError, SourceFile};
 
@@ -31,6 +31,8 @@ pub struct RunConfig {
     pub output: PathBuf,
     pub jobs: usize,
     pub formats: Vec<TableFormat>,
+    /// How the CSV files are written (exact by default, or for Excel).
+    pub csv_style: CsvStyle,
     pub progress: bool,
     pub options: Options,
 }
@@ -57,6 +59,9 @@ pub struct Totals {
     pub duplicates: usize,
     pub warnings: usize,
     pub records: BTreeMap<&'static str, usize>,
+    /// Characters replaced in CP932 CSV files (only with that encoding).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cp932_replacements: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -93,7 +98,7 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
     // The output folder must be writable before any work is done.
-    let mut emitter = Emitter::create(&config.output, &config.formats)?;
+    let mut emitter = Emitter::create(&config.output, &config.formats, config.csv_style)?;
 
     let jobs = pool.install(|| plan(files));
     let bar = progress_bar(jobs.len() as u64, config.progress);
@@ -128,10 +133,15 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                 bar.inc(1);
                 out.manifest.duplicates = jobs[expected].duplicates.clone();
                 tally(&mut totals, &out);
-                if write_error.is_none()
-                    && let Err(e) = emitter.write(&out)
-                {
-                    write_error = Some(e);
+                if write_error.is_none() {
+                    match emitter.write(&out) {
+                        Ok(stats) if config.csv_style.encoding == CsvEncoding::Cp932 => {
+                            out.manifest.cp932_replacements = Some(stats.cp932_replacements);
+                            *totals.cp932_replacements.get_or_insert(0) += stats.cp932_replacements;
+                        }
+                        Ok(_) => {}
+                        Err(e) => write_error = Some(e),
+                    }
                 }
                 manifest_docs.push(out.manifest);
                 expected += 1;
@@ -149,7 +159,9 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
         finished_at: rfc3339(SystemTime::now()),
         options: serde_json::json!({
             "inputs": config.inputs.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>(),
-            "formats": config.formats.iter().map(|f| match f { TableFormat::Csv => "csv", TableFormat::Jsonl => "jsonl" }).collect::<Vec<_>>(),
+            "formats": config.formats.iter().map(|f| match f { TableFormat::Csv => "csv", TableFormat::Jsonl => "jsonl", TableFormat::Sqlite => "sqlite" }).collect::<Vec<_>>(),
+            "excel": config.csv_style.excel,
+            "csv_encoding": match config.csv_style.encoding { CsvEncoding::Utf8 => "utf-8", CsvEncoding::Cp932 => "cp932" },
             "max_file_bytes": config.options.max_file_bytes,
         }),
         documents: &manifest_docs,

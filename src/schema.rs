@@ -3,11 +3,34 @@
 //! from here and `hyokasho schema` prints it; a test checks that every
 //! record type serialises exactly these columns.
 
+/// The type of a column's values, as typed outputs (SQLite) store them.
+/// CSV and JSONL need no declaration: they write what the record holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Text, possibly empty (null).
+    Text,
+    /// A whole number, possibly empty (null).
+    Integer,
+    /// `true` / `false`; SQLite stores 1 / 0.
+    Boolean,
+}
+
+impl ColumnType {
+    /// The SQLite type name.
+    pub fn sql(self) -> &'static str {
+        match self {
+            ColumnType::Text => "TEXT",
+            ColumnType::Integer | ColumnType::Boolean => "INTEGER",
+        }
+    }
+}
+
 /// One column of a table.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub name: &'static str,
     pub meaning: &'static str,
+    pub ty: ColumnType,
 }
 
 /// One output table.
@@ -19,9 +42,11 @@ pub struct Table {
 }
 
 macro_rules! columns {
-    ($($name:literal : $meaning:expr),* $(,)?) => {
-        &[$(Column { name: $name, meaning: $meaning }),*]
+    ($($name:literal $(as $ty:ident)? : $meaning:expr),* $(,)?) => {
+        &[$(Column { name: $name, meaning: $meaning, ty: columns!(@ty $($ty)?) }),*]
     };
+    (@ty) => { ColumnType::Text };
+    (@ty $ty:ident) => { ColumnType::$ty };
 }
 
 const DOC_ID: &str = "16 hex characters of the BLAKE3 hash of the source file's bytes";
@@ -38,7 +63,7 @@ pub const TABLES: &[Table] = &[
             "source_path": "the file as found under the inputs",
             "format": "text | pdf",
             "encoding": "the detected text encoding (UTF-8, UTF-16LE, Shift_JIS, EUC-JP…), or pdf",
-            "pages": "page count (PDF)",
+            "pages" as Integer: "page count (PDF)",
             "kind": "full_assessment | priority_assessment | basic_assessment | change_list | correction_table | unknown",
             "form": "the form named in the document (全項目評価書…)",
             "assessment_no": "評価書番号",
@@ -46,10 +71,10 @@ pub const TABLES: &[Table] = &[
             "organization": "評価実施機関名 as written (川崎市長)",
             "municipality": "the body (川崎市), from the organisation or, failing that, the text",
             "published_on": "公表日, ISO 8601",
-            "is_draft": "true when the document is marked as a draft (案)",
+            "is_draft" as Boolean: "true when the document is marked as a draft (案)",
             "status": "ok | partial | needs_ocr | failed",
             "error": "why the status is not ok",
-            "warnings": "number of warnings for this document in manifest.json",
+            "warnings" as Integer: "number of warnings for this document in manifest.json",
         ],
     },
     Table {
@@ -57,9 +82,9 @@ pub const TABLES: &[Table] = &[
         about: "Every non-empty source row, normalised, with its place in the form (lossless).",
         columns: columns![
             "doc_id": DOC_ID,
-            "row_no": "1-based position in the document's row stream",
-            "page": PAGE,
-            "line": LINE,
+            "row_no" as Integer: "1-based position in the document's row stream",
+            "page" as Integer: PAGE,
+            "line" as Integer: LINE,
             "section": "cover, I–VI, annex1–annex3, incidents, changes, corrections",
             "path": "the headings above the row, joined with ' > '",
             "label": "the first cell, where the row has several cells or is a heading",
@@ -72,13 +97,13 @@ pub const TABLES: &[Table] = &[
         about: "I.2 システムN: the systems used by the business.",
         columns: columns![
             "doc_id": DOC_ID,
-            "system_no": "N of システムN",
+            "system_no" as Integer: "N of システムN",
             "name": "①システムの名称",
             "functions": "②システムの機能",
             "connections": "③他のシステムとの接続: the checked options in the form's order, joined with ';'",
             "other_connection": "the text of the その他 option",
-            "page": PAGE,
-            "line": LINE,
+            "page" as Integer: PAGE,
+            "line" as Integer: LINE,
         ],
     },
     Table {
@@ -86,7 +111,7 @@ pub const TABLES: &[Table] = &[
         about: "II: one row per 特定個人情報ファイル.",
         columns: columns![
             "doc_id": DOC_ID,
-            "file_no": "1-based order of the file in II",
+            "file_no" as Integer: "1-based order of the file in II",
             "name": "1. 特定個人情報ファイル名",
             "file_type": "①ファイルの種類",
             "subject_count": "②対象となる本人の数 (a band)",
@@ -94,8 +119,8 @@ pub const TABLES: &[Table] = &[
             "record_item_count": "④記録される項目 (a band)",
             "holding_start": "⑤保有開始日, ISO 8601",
             "department": "⑥事務担当部署",
-            "page": PAGE,
-            "line": LINE,
+            "page" as Integer: PAGE,
+            "line" as Integer: LINE,
         ],
     },
     Table {
@@ -104,7 +129,7 @@ pub const TABLES: &[Table] = &[
         columns: columns![
             "doc_id": DOC_ID,
             "file_name": "the 特定個人情報ファイル the entrustment belongs to",
-            "entrustment_no": "N of 委託事項N",
+            "entrustment_no" as Integer: "N of 委託事項N",
             "title": "the title given next to 委託事項N",
             "description": "①委託内容",
             "scope": "②取扱いを委託する特定個人情報ファイルの範囲",
@@ -117,8 +142,8 @@ pub const TABLES: &[Table] = &[
             "subcontracting": "⑦再委託の有無",
             "subcontract_approval": "⑧再委託の許諾方法",
             "subcontract_scope": "⑨再委託事項",
-            "page": PAGE,
-            "line": LINE,
+            "page" as Integer: PAGE,
+            "line" as Integer: LINE,
         ],
     },
     Table {
@@ -128,7 +153,7 @@ pub const TABLES: &[Table] = &[
             "doc_id": DOC_ID,
             "file_name": "the 特定個人情報ファイル",
             "kind": "提供 | 移転",
-            "provision_no": "N of 提供先N / 移転先N",
+            "provision_no" as Integer: "N of 提供先N / 移転先N",
             "recipient": "the recipient named next to 提供先N / 移転先N",
             "legal_basis": "①法令上の根拠",
             "purpose": "②用途",
@@ -137,8 +162,8 @@ pub const TABLES: &[Table] = &[
             "subject_scope": "⑤対象となる本人の範囲",
             "methods": "⑥提供方法 / 移転方法: checked options joined with ';'",
             "timing": "⑦時期・頻度",
-            "page": PAGE,
-            "line": LINE,
+            "page" as Integer: PAGE,
+            "line" as Integer: LINE,
         ],
     },
     Table {
@@ -147,17 +172,17 @@ pub const TABLES: &[Table] = &[
         columns: columns![
             "doc_id": DOC_ID,
             "file_name": "the 特定個人情報ファイル",
-            "section_no": "the III section number (2–7)",
+            "section_no" as Integer: "the III section number (2–7)",
             "section_title": "the section's title as written",
-            "risk_no": "N of リスクN (0 for the 委託 block rating)",
+            "risk_no" as Integer: "N of リスクN (0 for the 委託 block rating)",
             "risk_code": "III-<section_no>-R<risk_no>",
             "risk_title": "the risk's title as written",
             "risk_title_canonical": "the form's title for that risk",
             "rating": "特に力を入れている | 十分である | 課題が残されている",
-            "rating_level": "1 特に力を入れている · 2 十分である · 3 課題が残されている",
+            "rating_level" as Integer: "1 特に力を入れている · 2 十分である · 3 課題が残されている",
             "measures": "the risk's measure text",
-            "page": PAGE,
-            "line": LINE,
+            "page" as Integer: PAGE,
+            "line" as Integer: LINE,
         ],
     },
     Table {
@@ -169,10 +194,10 @@ pub const TABLES: &[Table] = &[
             "path": "the headings above the field",
             "label": "the field's label",
             "value": "the bracketed answer",
-            "option_no": "the number of the answer among the options",
+            "option_no" as Integer: "the number of the answer among the options",
             "options": "the options, joined with ';'",
-            "page": PAGE,
-            "line": LINE,
+            "page" as Integer: PAGE,
+            "line" as Integer: LINE,
         ],
     },
     Table {
@@ -180,16 +205,16 @@ pub const TABLES: &[Table] = &[
         about: "変更箇所 rows: standalone change lists and 別添3.",
         columns: columns![
             "doc_id": DOC_ID,
-            "change_no": "1-based order in the document",
+            "change_no" as Integer: "1-based order in the document",
             "changed_on": "変更日, ISO 8601",
             "item": "項目",
             "before": "変更前の記載",
             "after": "変更後の記載",
             "submission": "提出時期: 事前 | 事後",
             "explanation": "提出時期に係る説明",
-            "continuation": "true where the row continues the previous row's item",
-            "page": PAGE,
-            "line": LINE,
+            "continuation" as Boolean: "true where the row continues the previous row's item",
+            "page" as Integer: PAGE,
+            "line" as Integer: LINE,
         ],
     },
     Table {
@@ -197,7 +222,7 @@ pub const TABLES: &[Table] = &[
         about: "修正等を要する部分 rows (repeated header rows excluded).",
         columns: columns![
             "doc_id": DOC_ID,
-            "correction_no": "1-based order in the document",
+            "correction_no" as Integer: "1-based order in the document",
             "item": "対応する評価書の項目",
             "page_ref": "ページ",
             "current": "現在の評価書",
@@ -208,8 +233,8 @@ pub const TABLES: &[Table] = &[
             "final": "the last revision that is not 変更なし, else current",
             "reason_category": "the bracketed lead of the reason (【…】)",
             "reason": "理由",
-            "page": PAGE,
-            "line": LINE,
+            "page" as Integer: PAGE,
+            "line" as Integer: LINE,
         ],
     },
     Table {
@@ -217,7 +242,7 @@ pub const TABLES: &[Table] = &[
         about: "個人情報に関する重大事故について: one row per 事案.",
         columns: columns![
             "doc_id": DOC_ID,
-            "incident_no": "N of 事案 N",
+            "incident_no" as Integer: "N of 事案 N",
             "title": "the title after 事案 N",
             "discovered": "発生(発覚)時期: ISO 8601 where it can be read, else the words",
             "summary": "事案の概要",
@@ -225,8 +250,8 @@ pub const TABLES: &[Table] = &[
             "impact": "影響",
             "response": "事故発生(発覚)時の対応",
             "prevention": "再発防止策の内容",
-            "page": PAGE,
-            "line": LINE,
+            "page" as Integer: PAGE,
+            "line" as Integer: LINE,
         ],
     },
 ];

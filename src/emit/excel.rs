@@ -1,0 +1,176 @@
+//! CSV for spreadsheets: the formula rule and CP932 encoding.
+//!
+//! Excel runs a cell that starts with `=`, `+`, `-` or `@` (and, through
+//! some import paths, a tab or a carriage return) as a formula, so a
+//! document's text could execute in the analyst's spreadsheet. Such cells
+//! get a leading `'`, which Excel hides and which turns the cell into
+//! text. Cells that are only a number (`-1`, `+3.5`, `-1,000`, `-5%`) or a
+//! placeholder made of dashes (`-`, `--`) are left alone: Excel does not
+//! run them, and quoting them would change how the values look.
+
+use std::borrow::Cow;
+
+use encoding_rs::SHIFT_JIS;
+
+/// What replaces a character CP932 cannot hold: 〓 (GETA MARK), the
+/// conventional Japanese mark for a missing glyph, which CP932 holds.
+pub const CP932_REPLACEMENT: char = '〓';
+
+/// The cell as Excel should receive it: unchanged, or with a leading `'`
+/// when Excel would otherwise run it as a formula.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if is_formula(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// True when Excel would read the cell as a formula.
+pub fn is_formula(cell: &str) -> bool {
+    let Some(first) = cell.chars().next() else {
+        return false;
+    };
+    matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r')
+        && !is_plain_number(cell)
+        && !is_dash_placeholder(cell)
+}
+
+/// A signed decimal number, optionally with thousands separators and a
+/// trailing `%`: `-1`, `+3.5`, `-1,000`, `-.5`, `-5%`.
+fn is_plain_number(cell: &str) -> bool {
+    let s = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let s = s.strip_suffix('%').unwrap_or(s);
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    if let Some(f) = frac
+        && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    if int.is_empty() {
+        return frac.is_some();
+    }
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or_default();
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if !digits(first) {
+        return false;
+    }
+    if int.contains(',') {
+        first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g))
+    } else {
+        true
+    }
+}
+
+/// Only dashes: the placeholders forms use for "nothing" (`-`, `--`, `-―`).
+fn is_dash_placeholder(cell: &str) -> bool {
+    cell.chars()
+        .all(|c| matches!(c, '-' | '‐' | '‑' | '–' | '—' | '―' | '−' | '－'))
+}
+
+/// Appends `text` encoded as CP932 (Shift_JIS as Windows writes it) to
+/// `out`; every character CP932 cannot hold becomes
+/// [`CP932_REPLACEMENT`]. Returns how many characters were replaced.
+pub fn encode_cp932(text: &str, out: &mut Vec<u8>) -> usize {
+    let (bytes, _, had_errors) = SHIFT_JIS.encode(text);
+    if !had_errors {
+        out.extend_from_slice(&bytes);
+        return 0;
+    }
+    // encoding_rs writes an HTML character reference for what it cannot
+    // encode; go character by character to put a visible mark instead and
+    // count.
+    let mut replaced = 0;
+    let mut buf = [0u8; 4];
+    for ch in text.chars() {
+        let (bytes, _, bad) = SHIFT_JIS.encode(ch.encode_utf8(&mut buf));
+        if bad {
+            replaced += 1;
+            let (mark, _, _) = SHIFT_JIS.encode(CP932_REPLACEMENT.encode_utf8(&mut buf));
+            out.extend_from_slice(&mark);
+        } else {
+            out.extend_from_slice(&bytes);
+        }
+    }
+    replaced
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for cell in [
+            "=1+1",
+            "=HYPERLINK(\"http://x\")",
+            "+81 3 1234",
+            "-1-2",
+            "-A1",
+            "- 項目",
+            "-1,00",
+            "-1.",
+            "--1",
+            "+",
+            "@SUM(A1)",
+            "@home",
+            "\t=1",
+            "\r=1",
+            "-‐x",
+            "=",
+            "+-",
+            "-1e5",
+        ] {
+            assert!(is_formula(cell), "{cell:?} should be neutralised");
+            assert_eq!(neutralise(cell), format!("'{cell}"));
+        }
+    }
+
+    #[test]
+    fn numbers_placeholders_and_text_are_kept() {
+        for cell in [
+            "",
+            "-",
+            "--",
+            "---",
+            "-―",
+            "—",
+            "-1",
+            "+1",
+            "-0",
+            "+3.5",
+            "-.5",
+            "-1,000",
+            "-12,345,678.25",
+            "-5%",
+            "1",
+            "川崎市",
+            "a=b",
+            " =1",
+            "'=1",
+            "１０万人以上",
+            "－",
+        ] {
+            assert!(!is_formula(cell), "{cell:?} should be kept");
+            assert_eq!(neutralise(cell), cell);
+        }
+    }
+
+    #[test]
+    fn cp932_round_trip_counts_replacements() {
+        let text = "川崎市長 ① ㈱ 髙橋 ～ 𠮷野家 🍣 end";
+        let mut out = Vec::new();
+        assert_eq!(encode_cp932(text, &mut out), 2);
+        let (back, _, errors) = SHIFT_JIS.decode(&out);
+        assert!(!errors);
+        assert_eq!(back, "川崎市長 ① ㈱ 髙橋 ～ 〓野家 〓 end");
+
+        let mut out = Vec::new();
+        assert_eq!(encode_cp932("評価書, ①", &mut out), 0);
+        assert_eq!(SHIFT_JIS.decode(&out).0, "評価書, ①");
+    }
+}
