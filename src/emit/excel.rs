@@ -72,9 +72,31 @@ fn is_dash_placeholder(cell: &str) -> bool {
         .all(|c| matches!(c, '-' | '‐' | '‑' | '–' | '—' | '―' | '−' | '－'))
 }
 
+/// What a character CP932 cannot hold is written as: the character
+/// Windows uses for the same JIS code (— → ―, ‖ → ∥, ¢ → ￠…), a look-alike
+/// that keeps a form's meaning (☐ → □, ☑ → ■, so a checked box stays
+/// distinct from an empty one), a space for a no-break space, else
+/// [`CP932_REPLACEMENT`].
+pub fn cp932_substitute(c: char) -> char {
+    match c {
+        '\u{2014}' => '\u{2015}',
+        '\u{2016}' => '\u{2225}',
+        '\u{2212}' => '\u{FF0D}',
+        '\u{301C}' => '\u{FF5E}',
+        '\u{00A2}' => '\u{FFE0}',
+        '\u{00A3}' => '\u{FFE1}',
+        '\u{00AC}' => '\u{FFE2}',
+        '\u{00A0}' => ' ',
+        '☐' | '⬚' => '□',
+        '☑' | '☒' | '🗹' => '■',
+        _ => CP932_REPLACEMENT,
+    }
+}
+
 /// Appends `text` encoded as CP932 (Shift_JIS as Windows writes it) to
-/// `out`; every character CP932 cannot hold becomes
-/// [`CP932_REPLACEMENT`]. Returns how many characters were replaced.
+/// `out`; every character CP932 cannot hold is written as
+/// [`cp932_substitute`] gives it. Returns how many characters were
+/// substituted.
 pub fn encode_cp932(text: &str, out: &mut Vec<u8>) -> usize {
     let (bytes, _, had_errors) = SHIFT_JIS.encode(text);
     if !had_errors {
@@ -90,8 +112,13 @@ pub fn encode_cp932(text: &str, out: &mut Vec<u8>) -> usize {
         let (bytes, _, bad) = SHIFT_JIS.encode(ch.encode_utf8(&mut buf));
         if bad {
             replaced += 1;
-            let (mark, _, _) = SHIFT_JIS.encode(CP932_REPLACEMENT.encode_utf8(&mut buf));
-            out.extend_from_slice(&mark);
+            let (mark, _, bad) = SHIFT_JIS.encode(cp932_substitute(ch).encode_utf8(&mut buf));
+            if bad {
+                let (mark, _, _) = SHIFT_JIS.encode(CP932_REPLACEMENT.encode_utf8(&mut buf));
+                out.extend_from_slice(&mark);
+            } else {
+                out.extend_from_slice(&mark);
+            }
         } else {
             out.extend_from_slice(&bytes);
         }
@@ -162,12 +189,25 @@ mod tests {
 
     #[test]
     fn cp932_round_trip_counts_replacements() {
-        let text = "川崎市長 ① ㈱ 髙橋 ～ 𠮷野家 🍣 end";
+        let text = "川崎市長 ① ㈱ 髙橋 ～ 𠮷野家 🍣 ☐ 無 ☑ 有 — end";
         let mut out = Vec::new();
-        assert_eq!(encode_cp932(text, &mut out), 2);
+        assert_eq!(encode_cp932(text, &mut out), 5);
         let (back, _, errors) = SHIFT_JIS.decode(&out);
         assert!(!errors);
-        assert_eq!(back, "川崎市長 ① ㈱ 髙橋 ～ 〓野家 〓 end");
+        assert_eq!(back, "川崎市長 ① ㈱ 髙橋 ～ 〓野家 〓 □ 無 ■ 有 ― end");
+        // Every substitute is itself writable.
+        for c in [
+            '\u{2014}', '\u{2016}', '\u{2212}', '\u{301C}', '¢', '£', '¬', '\u{a0}', '☐', '⬚', '☑',
+            '☒', '🗹', '𠮷',
+        ] {
+            let mut out = Vec::new();
+            encode_cp932(&c.to_string(), &mut out);
+            assert_eq!(
+                SHIFT_JIS.decode(&out).0,
+                cp932_substitute(c).to_string(),
+                "{c}"
+            );
+        }
 
         let mut out = Vec::new();
         assert_eq!(encode_cp932("評価書, ①", &mut out), 0);
