@@ -223,6 +223,38 @@ mod tests {
         assert!(changes.contains("\"before\" TEXT"), "{changes}");
     }
 
+    /// The declared types agree with what the record types serialise
+    /// (where a default record has a value to look at).
+    #[test]
+    fn declared_types_match_the_records() {
+        use crate::extract::*;
+        use crate::schema::ColumnType;
+        fn check<T: Serialize + Default>(table: &str) {
+            let value = serde_json::to_value(T::default()).expect("serialise");
+            let t = schema::table(table).expect("table");
+            for c in t.columns {
+                let want = match value.get(c.name) {
+                    Some(serde_json::Value::Number(_)) => ColumnType::Integer,
+                    Some(serde_json::Value::Bool(_)) => ColumnType::Boolean,
+                    Some(serde_json::Value::String(_)) => ColumnType::Text,
+                    _ => continue,
+                };
+                assert_eq!(c.ty, want, "{table}.{}", c.name);
+            }
+        }
+        check::<document::DocumentRecord>("documents");
+        check::<rows::RowRecord>("rows");
+        check::<systems::System>("systems");
+        check::<files::FileRecord>("files");
+        check::<contractors::Contractor>("contractors");
+        check::<provisions::Provision>("provisions");
+        check::<risk_ratings::RiskRating>("risk_ratings");
+        check::<choices::Choice>("choices");
+        check::<changes::Change>("changes");
+        check::<corrections::Correction>("corrections");
+        check::<incidents::Incident>("incidents");
+    }
+
     #[test]
     fn a_database_in_memory_of_the_views_compiles() {
         let conn = Connection::open_in_memory().expect("open");
