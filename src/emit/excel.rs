@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use encoding_rs::SHIFT_JIS;
+use encoding_rs::{EncoderResult, SHIFT_JIS};
 
 /// What replaces a character CP932 cannot hold: 〓 (GETA MARK), the
 /// conventional Japanese mark for a missing glyph, which CP932 holds.
@@ -98,19 +98,21 @@ pub fn cp932_substitute(c: char) -> char {
 /// [`cp932_substitute`] gives it. Returns how many characters were
 /// substituted.
 pub fn encode_cp932(text: &str, out: &mut Vec<u8>) -> usize {
-    let (bytes, _, had_errors) = SHIFT_JIS.encode(text);
-    if !had_errors {
-        out.extend_from_slice(&bytes);
-        return 0;
-    }
-    // encoding_rs writes an HTML character reference for what it cannot
-    // encode; go character by character to put a visible mark instead and
-    // count.
+    // encoding_rs would write an HTML character reference for what it
+    // cannot encode; encoding without replacement stops at each such
+    // character instead, so it can be substituted and counted.
     let mut replaced = 0;
+    let mut rest = text;
     let mut buf = [0u8; 4];
-    for ch in text.chars() {
-        let (bytes, _, bad) = SHIFT_JIS.encode(ch.encode_utf8(&mut buf));
-        if bad {
+    let mut chunk = [0u8; 4096];
+    while !rest.is_empty() {
+        // Shift_JIS is stateless: a fresh encoder per chunk is exact.
+        let mut encoder = SHIFT_JIS.new_encoder();
+        let (result, read, written) =
+            encoder.encode_from_utf8_without_replacement(rest, &mut chunk, true);
+        out.extend_from_slice(&chunk[..written]);
+        rest = &rest[read..];
+        if let EncoderResult::Unmappable(ch) = result {
             replaced += 1;
             let (mark, _, bad) = SHIFT_JIS.encode(cp932_substitute(ch).encode_utf8(&mut buf));
             if bad {
@@ -119,8 +121,6 @@ pub fn encode_cp932(text: &str, out: &mut Vec<u8>) -> usize {
             } else {
                 out.extend_from_slice(&mark);
             }
-        } else {
-            out.extend_from_slice(&bytes);
         }
     }
     replaced

@@ -107,6 +107,18 @@ fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
+/// A chart label that fits the label column (about 20 full-width
+/// characters at 12px); the whole label goes into a tooltip.
+fn chart_label(label: &str) -> String {
+    const MAX: usize = 20;
+    let short: String = if label.chars().count() > MAX {
+        label.chars().take(MAX - 1).chain(['…']).collect()
+    } else {
+        label.to_string()
+    };
+    format!("<title>{}</title>{}", esc(label), esc(&short))
+}
+
 /// A horizontal bar chart: one bar per item, labelled, scaled to the
 /// largest value.
 fn bar_chart(id: &str, items: &[(String, u64)]) -> String {
@@ -127,7 +139,7 @@ fn bar_chart(id: &str, items: &[(String, u64)]) -> String {
              <text x=\"{}\" y=\"{}\">{n}</text>",
             label_w - 6,
             y + 15,
-            esc(label),
+            chart_label(label),
             row_h - 6,
             label_w + w + 6,
             y + 15,
@@ -154,7 +166,7 @@ fn stacked_chart(rows: &[(String, Vec<u64>)]) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             label_w - 6,
             y + 15,
-            esc(label)
+            chart_label(label)
         );
         let mut x = label_w;
         for (j, n) in counts.iter().enumerate() {
@@ -189,7 +201,10 @@ fn stacked_chart(rows: &[(String, Vec<u64>)]) -> String {
     svg
 }
 
-const STYLE: &str = "body{font-family:sans-serif;margin:2em;color:#222}\
+// System fonts only: the page must open offline and fetch nothing.
+const STYLE: &str = "body{font-family:'Hiragino Sans','Yu Gothic','Meiryo','Noto Sans CJK JP',sans-serif;margin:2em;color:#222}\
+table.documents td:nth-child(2){overflow-wrap:anywhere;min-width:10em}\
+table.documents td:nth-child(5){min-width:12em}table.documents td:nth-child(6){overflow-wrap:anywhere;min-width:24em}\
 table{border-collapse:collapse;margin:.5em 0 1.5em}\
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\
 td.n{text-align:right}.status-ok{color:#2e7d32}.status-partial{color:#b26a00}\
