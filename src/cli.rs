@@ -44,10 +44,11 @@ pub enum FormatArg {
 /// CSV encodings on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CsvEncodingArg {
+    /// UTF-8, the default.
     #[value(name = "utf-8")]
     Utf8,
-    /// Shift_JIS as Windows writes it; characters it cannot hold become 〓
-    /// and are counted in manifest.json.
+    /// Shift_JIS as Windows writes it; characters it cannot hold are
+    /// substituted (a look-alike, else 〓) and counted in manifest.json.
     Cp932,
 }
 
@@ -133,6 +134,11 @@ pub fn summary_text(summary: &Summary, output: &std::path::Path) -> String {
     );
     if t.duplicates > 0 {
         s.push_str(&format!(" ({} duplicate files skipped)", t.duplicates));
+    }
+    if let Some(n) = t.cp932_replacements.filter(|&n| n > 0) {
+        s.push_str(&format!(
+            "\n{n} characters CP932 cannot hold were substituted in the CSV files (see manifest.json)"
+        ));
     }
     s.push_str(&format!(
         "\n{} rows, {} warnings, {:.2} s → {}",

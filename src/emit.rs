@@ -48,6 +48,7 @@ pub enum TableFormat {
 /// The character encoding of the CSV files.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum CsvEncoding {
+    /// UTF-8 (with a BOM when the style is for Excel).
     #[default]
     Utf8,
     /// Shift_JIS as Windows writes it; characters it cannot hold are
@@ -62,6 +63,7 @@ pub struct CsvStyle {
     /// For Excel: a BOM (UTF-8 only), CRLF line ends and formula cells
     /// neutralised (see [`excel::neutralise`]).
     pub excel: bool,
+    /// The bytes the text is written as.
     pub encoding: CsvEncoding,
 }
 

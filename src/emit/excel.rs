@@ -3,8 +3,9 @@
 //! Excel runs a cell that starts with `=`, `+`, `-` or `@` (and, through
 //! some import paths, a tab or a carriage return) as a formula, so a
 //! document's text could execute in the analyst's spreadsheet. Such cells
-//! get a leading `'`, which Excel hides and which turns the cell into
-//! text. Cells that are only a number (`-1`, `+3.5`, `-1,000`, `-5%`) or a
+//! get a leading `'`, so Excel reads them as text (opening a CSV, Excel
+//! shows the `'`: it marks a neutralised cell and is not part of the
+//! extracted value). Cells that are only a number (`-1`, `+3.5`, `-1,000`, `-5%`) or a
 //! placeholder made of dashes (`-`, `--`) are left alone: Excel does not
 //! run them, and quoting them would change how the values look.
 
