@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::decode::pdf::Deadline;
 use crate::decode::{self, Decoded, Format};
 use crate::diag::{Status, Warning};
 use crate::extract::document::{DocumentRecord, cover_facts};
@@ -19,9 +20,14 @@ use crate::source::{self, SourceFile};
 /// Options that shape how each document is processed.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Larger files are refused unread (`max_file_bytes`).
+    /// Larger files are refused unread (`--max-file-bytes`).
     pub max_file_bytes: u64,
+    /// Bounds on decoding work (`--max-stream-bytes` and the like).
     pub limits: decode::Limits,
+    /// Seconds one document may take (`--timeout`); `None` for no limit.
+    /// The time is checked between steps and while PDF content is
+    /// interpreted, so a document stops shortly after its time is up.
+    pub timeout: Option<f64>,
 }
 
 impl Default for Options {
@@ -29,6 +35,7 @@ impl Default for Options {
         Options {
             max_file_bytes: 512 * 1024 * 1024,
             limits: decode::Limits::default(),
+            timeout: Some(120.0),
         }
     }
 }
@@ -103,11 +110,23 @@ fn process_inner(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
         }
     };
     let format = Format::sniff(&bytes, &file.display);
-    let decoded = match decode::decode(&bytes, &file.display, &opts.limits) {
+    let deadline = opts.timeout.map(Deadline::after);
+    let mut limits = opts.limits.clone();
+    limits.pdf.deadline = deadline;
+    let decoded = match decode::decode(&bytes, &file.display, &limits) {
         Ok(d) => d,
         Err(e) => return failed(file, doc_id, format, e.to_string()),
     };
     drop(bytes);
+    if let Some(d) = deadline
+        && Instant::now() > d.at
+    {
+        let error = format!(
+            "limit exceeded: the document took longer than the time limit of {} s (--timeout)",
+            d.seconds
+        );
+        return failed(file, doc_id, format, error);
+    }
     build(file, doc_id, decoded)
 }
 

@@ -150,7 +150,7 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
         options: serde_json::json!({
             "inputs": config.inputs.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>(),
             "formats": config.formats.iter().map(|f| match f { TableFormat::Csv => "csv", TableFormat::Jsonl => "jsonl" }).collect::<Vec<_>>(),
-            "max_file_bytes": config.options.max_file_bytes,
+            "limits": limits_json(&config.options),
         }),
         documents: &manifest_docs,
         totals: &totals,
@@ -159,6 +159,19 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     Ok(Summary {
         totals,
         elapsed: started.elapsed(),
+    })
+}
+
+/// The limits of a run as the manifest records them.
+fn limits_json(o: &Options) -> serde_json::Value {
+    let pdf = &o.limits.pdf;
+    serde_json::json!({
+        "max_file_bytes": o.max_file_bytes,
+        "max_stream_bytes": pdf.max_stream_bytes,
+        "max_document_bytes": pdf.max_document_bytes,
+        "max_objects": pdf.max_objects,
+        "max_operators": pdf.max_operators,
+        "timeout_seconds": o.timeout,
     })
 }
 
