@@ -62,6 +62,11 @@ pub struct ExtractArgs {
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Reuse the results of documents processed by an earlier
+    /// `--incremental` run into the same output folder (same bytes, same
+    /// build, same limits): only new or changed files are processed.
+    #[arg(long)]
+    pub incremental: bool,
     /// Refuse input files larger than this many bytes.
     #[arg(long, default_value_t = 512 * 1024 * 1024, help_heading = "Limits")]
     pub max_file_bytes: u64,
@@ -119,6 +124,7 @@ impl ExtractArgs {
                 },
                 timeout: (self.timeout > 0.0).then_some(self.timeout),
             },
+            incremental: self.incremental,
         }
     }
 }
@@ -130,6 +136,9 @@ pub fn summary_text(summary: &Summary, output: &std::path::Path) -> String {
         "{} documents: {} ok, {} partial, {} needs_ocr, {} failed",
         t.documents, t.ok, t.partial, t.needs_ocr, t.failed
     );
+    if t.reused > 0 {
+        s.push_str(&format!(" ({} reused from the last run)", t.reused));
+    }
     if t.duplicates > 0 {
         s.push_str(&format!(" ({} duplicate files skipped)", t.duplicates));
     }

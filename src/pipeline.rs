@@ -53,6 +53,9 @@ pub struct ManifestDoc {
     /// not processed again.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub duplicates: Vec<String>,
+    /// Whether the result was taken from the `--incremental` cache.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reused: bool,
     pub elapsed_ms: u64,
 }
 
@@ -62,12 +65,38 @@ pub struct DocOutput {
     pub document: DocumentRecord,
     pub records: Records,
     pub manifest: ManifestDoc,
+    /// Whether the same bytes would give the same output on another run:
+    /// false where a passing condition (a read error, the time limit, an
+    /// internal error) decided it, so that `--incremental` tries again.
+    pub cacheable: bool,
 }
 
 impl DocOutput {
     /// The document's status.
     pub fn status(&self) -> &'static str {
         self.document.status
+    }
+
+    /// Puts together a document's output from its parts (as the
+    /// `--incremental` cache keeps them).
+    pub fn assemble(document: DocumentRecord, records: Records, warnings: Vec<Warning>) -> Self {
+        let manifest = ManifestDoc {
+            doc_id: document.doc_id.clone(),
+            source_path: document.source_path.clone(),
+            status: document.status,
+            error: document.error.clone(),
+            counts: records.counts().into_iter().collect(),
+            warnings,
+            duplicates: Vec::new(),
+            reused: false,
+            elapsed_ms: 0,
+        };
+        DocOutput {
+            document,
+            records,
+            manifest,
+            cacheable: true,
+        }
     }
 }
 
@@ -83,14 +112,16 @@ pub fn process(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown cause".into());
-            failed(
+            let mut out = failed(
                 file,
                 doc_id,
                 Format::sniff(&[], &file.display),
                 format!(
                     "internal error while processing this file (a bug; please report it): {what}"
                 ),
-            )
+            );
+            out.cacheable = false;
+            out
         }
     };
     out.manifest.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -101,31 +132,38 @@ fn process_inner(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
     let bytes = match source::read(&file.path, opts.max_file_bytes) {
         Ok(b) => b,
         Err(e) => {
-            return failed(
+            let mut out = failed(
                 file,
                 doc_id,
                 Format::sniff(&[], &file.display),
                 e.to_string(),
             );
+            out.cacheable = false;
+            return out;
         }
     };
     let format = Format::sniff(&bytes, &file.display);
     let deadline = opts.timeout.map(Deadline::after);
     let mut limits = opts.limits.clone();
     limits.pdf.deadline = deadline;
+    let timed_out = || deadline.is_some_and(|d| Instant::now() > d.at);
     let decoded = match decode::decode(&bytes, &file.display, &limits) {
         Ok(d) => d,
-        Err(e) => return failed(file, doc_id, format, e.to_string()),
+        Err(e) => {
+            let mut out = failed(file, doc_id, format, e.to_string());
+            out.cacheable = !timed_out();
+            return out;
+        }
     };
     drop(bytes);
-    if let Some(d) = deadline
-        && Instant::now() > d.at
-    {
+    if let Some(d) = deadline.filter(|_| timed_out()) {
         let error = format!(
             "limit exceeded: the document took longer than the time limit of {} s (--timeout)",
             d.seconds
         );
-        return failed(file, doc_id, format, error);
+        let mut out = failed(file, doc_id, format, error);
+        out.cacheable = false;
+        return out;
     }
     build(file, doc_id, decoded)
 }
@@ -167,24 +205,10 @@ fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
         published_on: facts.published_on,
         is_draft: facts.is_draft,
         status: status.as_str(),
-        error: error.clone(),
+        error,
         warnings: warnings.len() as u32,
     };
-    let manifest = ManifestDoc {
-        doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
-        status: status.as_str(),
-        error,
-        counts: records.counts().into_iter().collect(),
-        warnings,
-        duplicates: Vec::new(),
-        elapsed_ms: 0,
-    };
-    DocOutput {
-        document,
-        records,
-        manifest,
-    }
+    DocOutput::assemble(document, records, warnings)
 }
 
 /// The output for a file that could not be read at all.
@@ -204,23 +228,8 @@ fn failed(file: &SourceFile, doc_id: &str, format: Format, error: String) -> Doc
         published_on: None,
         is_draft: false,
         status: Status::Failed.as_str(),
-        error: Some(error.clone()),
+        error: Some(error),
         warnings: 0,
     };
-    let records = Records::default();
-    let manifest = ManifestDoc {
-        doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
-        status: Status::Failed.as_str(),
-        error: Some(error),
-        warnings: Vec::new(),
-        counts: records.counts().into_iter().collect(),
-        duplicates: Vec::new(),
-        elapsed_ms: 0,
-    };
-    DocOutput {
-        document,
-        records,
-        manifest,
-    }
+    DocOutput::assemble(document, Records::default(), Vec::new())
 }
