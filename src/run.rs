@@ -95,7 +95,7 @@ struct Job {
 pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     let started = Instant::now();
     let started_at = SystemTime::now();
-    let files = source::discover(&config.inputs)?;
+    let files = source::discover(&config.inputs, &[&config.output])?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs.max(1))
         .build()
