@@ -113,7 +113,7 @@ pub fn process(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown cause".into());
             let mut out = failed(
-                file,
+                &file.display,
                 doc_id,
                 Format::sniff(&[], &file.display),
                 format!(
@@ -129,28 +129,31 @@ pub fn process(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
 }
 
 fn process_inner(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
-    let bytes = match source::read(&file.path, opts.max_file_bytes) {
-        Ok(b) => b,
+    match source::read(&file.path, opts.max_file_bytes) {
+        Ok(bytes) => process_bytes(bytes, &file.display, doc_id, opts),
         Err(e) => {
-            let mut out = failed(
-                file,
-                doc_id,
-                Format::sniff(&[], &file.display),
-                e.to_string(),
-            );
+            let format = Format::sniff(&[], &file.display);
+            let mut out = failed(&file.display, doc_id, format, e.to_string());
             out.cacheable = false;
-            return out;
+            out
         }
-    };
-    let format = Format::sniff(&bytes, &file.display);
+    }
+}
+
+/// Processes one document's bytes: decode → segment → extract. `name` is
+/// the document's path as written in the output (its extension helps tell
+/// the format). Unlike [`process`], a panic is not caught here: this is the
+/// entry point for fuzzing, which must see them.
+pub fn process_bytes(bytes: Vec<u8>, name: &str, doc_id: &str, opts: &Options) -> DocOutput {
+    let format = Format::sniff(&bytes, name);
     let deadline = opts.timeout.map(Deadline::after);
     let mut limits = opts.limits.clone();
     limits.pdf.deadline = deadline;
     let timed_out = || deadline.is_some_and(|d| Instant::now() > d.at);
-    let decoded = match decode::decode(&bytes, &file.display, &limits) {
+    let decoded = match decode::decode(&bytes, name, &limits) {
         Ok(d) => d,
         Err(e) => {
-            let mut out = failed(file, doc_id, format, e.to_string());
+            let mut out = failed(name, doc_id, format, e.to_string());
             out.cacheable = !timed_out();
             return out;
         }
@@ -161,14 +164,14 @@ fn process_inner(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
             "limit exceeded: the document took longer than the time limit of {} s (--timeout)",
             d.seconds
         );
-        let mut out = failed(file, doc_id, format, error);
+        let mut out = failed(name, doc_id, format, error);
         out.cacheable = false;
         return out;
     }
-    build(file, doc_id, decoded)
+    build(name, doc_id, decoded)
 }
 
-fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
+fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
     let Decoded {
         format,
         encoding,
@@ -192,7 +195,7 @@ fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
     let records = extract::extract(doc_id, &seg, &mut warnings);
     let document = DocumentRecord {
         doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
+        source_path: name.to_string(),
         format: format.as_str(),
         encoding: Some(encoding),
         pages,
@@ -212,10 +215,10 @@ fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
 }
 
 /// The output for a file that could not be read at all.
-fn failed(file: &SourceFile, doc_id: &str, format: Format, error: String) -> DocOutput {
+fn failed(name: &str, doc_id: &str, format: Format, error: String) -> DocOutput {
     let document = DocumentRecord {
         doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
+        source_path: name.to_string(),
         format: format.as_str(),
         encoding: (format == Format::Pdf).then(|| "pdf".to_string()),
         pages: None,
