@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::decode::Limits;
+use crate::decode::pdf::PdfLimits;
 use crate::emit::{CsvEncoding, CsvStyle, TableFormat};
 use crate::pipeline::Options;
 use crate::run::{RunConfig, Summary};
@@ -80,9 +82,30 @@ pub struct ExtractArgs {
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Reuse the results of documents processed by an earlier
+    /// `--incremental` run into the same output folder (same bytes, same
+    /// build, same limits): only new or changed files are processed.
+    #[arg(long)]
+    pub incremental: bool,
     /// Refuse input files larger than this many bytes.
-    #[arg(long, default_value_t = 512 * 1024 * 1024)]
+    #[arg(long, default_value_t = 512 * 1024 * 1024, help_heading = "Limits")]
     pub max_file_bytes: u64,
+    /// Largest decoded size of one PDF stream, in bytes (a decompression
+    /// bomb stops here).
+    #[arg(long, default_value_t = 64 * 1024 * 1024, help_heading = "Limits")]
+    pub max_stream_bytes: usize,
+    /// Largest total of decoded PDF content streams in one document, in bytes.
+    #[arg(long, default_value_t = 256 * 1024 * 1024, help_heading = "Limits")]
+    pub max_document_bytes: usize,
+    /// Most objects in one PDF.
+    #[arg(long, default_value_t = 1_000_000, help_heading = "Limits")]
+    pub max_objects: usize,
+    /// Most content-stream operators interpreted in one PDF.
+    #[arg(long, default_value_t = 50_000_000, help_heading = "Limits")]
+    pub max_operators: u64,
+    /// Seconds one document may take; 0 for no limit.
+    #[arg(long, default_value_t = 120.0, help_heading = "Limits")]
+    pub timeout: f64,
 }
 
 impl ExtractArgs {
@@ -119,8 +142,18 @@ impl ExtractArgs {
             progress: !self.quiet && std::io::stderr().is_terminal(),
             options: Options {
                 max_file_bytes: self.max_file_bytes,
-                ..Options::default()
+                limits: Limits {
+                    pdf: PdfLimits {
+                        max_stream_bytes: self.max_stream_bytes,
+                        max_document_bytes: self.max_document_bytes,
+                        max_objects: self.max_objects,
+                        max_operators: self.max_operators,
+                        ..PdfLimits::default()
+                    },
+                },
+                timeout: (self.timeout > 0.0).then_some(self.timeout),
             },
+            incremental: self.incremental,
         }
     }
 }
@@ -132,6 +165,9 @@ pub fn summary_text(summary: &Summary, output: &std::path::Path) -> String {
         "{} documents: {} ok, {} partial, {} needs_ocr, {} failed",
         t.documents, t.ok, t.partial, t.needs_ocr, t.failed
     );
+    if t.reused > 0 {
+        s.push_str(&format!(" ({} reused from the last run)", t.reused));
+    }
     if t.duplicates > 0 {
         s.push_str(&format!(" ({} duplicate files skipped)", t.duplicates));
     }

@@ -1,12 +1,13 @@
 //! Diagnostics shared by every stage: warnings and document status.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Something doubtful about a document that did not stop its processing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     /// A stable, machine-readable code (`missing_section`, `unmapped_glyphs`…).
-    pub code: &'static str,
+    #[serde(deserialize_with = "crate::intern::deserialize")]
+    pub code: crate::intern::Name,
     /// A sentence for a person.
     pub message: String,
     /// 1-based PDF page, where known.

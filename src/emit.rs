@@ -5,6 +5,12 @@
 //! folder and renamed into place only when the run has finished, so an
 //! interrupted run leaves the previous complete tables (or none), never a
 //! truncated one.
+//!
+//! The renames are made all-or-nothing by a commit marker: once every file
+//! is on disk, the list of names is written (and synced) as `COMMIT` in the
+//! staging folder, then the files are renamed. A run killed during the
+//! renames leaves the marker behind, and the next run finishes the renames
+//! before anything else; a staging folder without a marker is discarded.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -115,7 +121,7 @@ impl Emitter {
             source,
         };
         fs::create_dir_all(dir).map_err(io)?;
-        remove_stale_staging(dir);
+        recover_stale_staging(dir)?;
         let staging = staging_dir(dir);
         fs::create_dir_all(&staging).map_err(io)?;
         let mut writers = Vec::new();
@@ -273,13 +279,52 @@ impl Emitter {
             .and_then(|()| file.sync_all())
             .map_err(|source| EmitError::Io { path, source })?;
         names.push(report::FILE_NAME.into());
-        for name in names {
-            let from = self.staging.join(&name);
-            let to = self.dir.join(&name);
-            fs::rename(&from, &to).map_err(|source| EmitError::Io { path: to, source })?;
+        write_commit_marker(&self.staging, &names)?;
+        commit(&self.staging, &self.dir, &names)
+    }
+}
+
+/// The name of the commit marker in a staging folder.
+const COMMIT: &str = "COMMIT";
+
+/// Records, durably, that every staged file is complete and which they are.
+fn write_commit_marker(staging: &Path, names: &[String]) -> Result<(), EmitError> {
+    let path = staging.join(COMMIT);
+    let io = |source| EmitError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut file = BufWriter::new(File::create(&path).map_err(io)?);
+    for name in names {
+        writeln!(file, "{name}").map_err(io)?;
+    }
+    flush(&mut file, staging)?;
+    sync_dir(staging);
+    Ok(())
+}
+
+/// Moves the staged files named by a commit into the output folder and
+/// removes the staging folder. Files already moved (by an interrupted
+/// commit) are skipped.
+fn commit(staging: &Path, dir: &Path, names: &[String]) -> Result<(), EmitError> {
+    for name in names {
+        let from = staging.join(name);
+        if !from.exists() {
+            continue;
         }
-        let _ = fs::remove_dir(&self.staging);
-        Ok(())
+        let to = dir.join(name);
+        fs::rename(&from, &to).map_err(|source| EmitError::Io { path: to, source })?;
+    }
+    sync_dir(dir);
+    let _ = fs::remove_dir_all(staging);
+    Ok(())
+}
+
+/// Makes renames in a folder durable. Best effort: not every platform or
+/// file system can sync a folder, and the data itself is already synced.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
     }
 }
 
@@ -293,10 +338,11 @@ fn flush(w: &mut BufWriter<File>, dir: &Path) -> Result<(), EmitError> {
     w.get_ref().sync_all().map_err(io)
 }
 
-/// Removes staging folders left by runs that were killed.
-fn remove_stale_staging(dir: &Path) {
+/// Deals with staging folders left by runs that were killed: one killed
+/// while committing is committed now; any other is removed.
+fn recover_stale_staging(dir: &Path) -> Result<(), EmitError> {
     let Ok(entries) = fs::read_dir(dir) else {
-        return;
+        return Ok(());
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
@@ -305,11 +351,28 @@ fn remove_stale_staging(dir: &Path) {
             let alive = pid.parse::<u32>().is_ok_and(|p| {
                 p != std::process::id() && Path::new(&format!("/proc/{p}")).exists()
             });
-            if !alive {
-                let _ = fs::remove_dir_all(entry.path());
+            if alive {
+                continue;
+            }
+            let staging = entry.path();
+            match fs::read_to_string(staging.join(COMMIT)) {
+                Ok(list) => {
+                    // Only plain file names: the marker is ours, but the
+                    // folder may have been tampered with.
+                    let names: Vec<String> = list
+                        .lines()
+                        .filter(|n| !n.is_empty() && !n.contains(['/', '\\']) && *n != "..")
+                        .map(str::to_string)
+                        .collect();
+                    commit(&staging, dir, &names)?;
+                }
+                Err(_) => {
+                    let _ = fs::remove_dir_all(&staging);
+                }
             }
         }
     }
+    Ok(())
 }
 
 /// Writes one CSV line in an Excel or CP932 style; returns the CP932
@@ -402,5 +465,65 @@ impl TableWriter {
             }
         }
         Ok(replaced)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("hyokasho-emit-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// A staging folder left by a dead process (no pid is this high).
+    fn dead_staging(dir: &Path) -> PathBuf {
+        let staging = dir.join(".hyokasho-staging-4294967295");
+        fs::create_dir_all(&staging).unwrap();
+        staging
+    }
+
+    #[test]
+    fn a_commit_cut_short_is_finished_by_the_next_run() {
+        let dir = scratch("rollforward");
+        fs::write(dir.join("a.csv"), "old a").unwrap();
+        fs::write(dir.join("b.csv"), "old b").unwrap();
+        let staging = dead_staging(&dir);
+        // Killed after a.csv was moved, before b.csv was.
+        fs::write(dir.join("a.csv"), "new a").unwrap();
+        fs::write(staging.join("b.csv"), "new b").unwrap();
+        fs::write(staging.join(COMMIT), "a.csv\nb.csv\n").unwrap();
+        recover_stale_staging(&dir).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new a");
+        assert_eq!(fs::read_to_string(dir.join("b.csv")).unwrap(), "new b");
+        assert!(!staging.exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_uncommitted_staging_folder_is_discarded() {
+        let dir = scratch("discard");
+        fs::write(dir.join("a.csv"), "old a").unwrap();
+        let staging = dead_staging(&dir);
+        fs::write(staging.join("a.csv"), "half written").unwrap();
+        recover_stale_staging(&dir).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old a");
+        assert!(!staging.exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_marker_cannot_move_files_out_of_the_staging_folder() {
+        let dir = scratch("tamper");
+        let staging = dead_staging(&dir);
+        fs::write(staging.join("x.csv"), "x").unwrap();
+        fs::write(staging.join(COMMIT), "../escape.csv\nx.csv\n").unwrap();
+        recover_stale_staging(&dir).unwrap();
+        assert!(dir.join("x.csv").exists());
+        assert!(!dir.parent().unwrap().join("escape.csv").exists());
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -10,11 +10,13 @@
 //! [`pipeline`] ties the stages together for one document; the binary in
 //! `main.rs` runs it over a corpus in parallel.
 
+pub mod cache;
 pub mod cli;
 pub mod decode;
 pub mod diag;
 pub mod emit;
 pub mod extract;
+pub mod intern;
 pub mod normalize;
 pub mod pipeline;
 pub mod run;

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::decode::pdf::Deadline;
 use crate::decode::{self, Decoded, Format};
 use crate::diag::{Status, Warning};
 use crate::extract::document::{DocumentRecord, cover_facts};
@@ -19,9 +20,14 @@ use crate::source::{self, SourceFile};
 /// Options that shape how each document is processed.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Larger files are refused unread (`max_file_bytes`).
+    /// Larger files are refused unread (`--max-file-bytes`).
     pub max_file_bytes: u64,
+    /// Bounds on decoding work (`--max-stream-bytes` and the like).
     pub limits: decode::Limits,
+    /// Seconds one document may take (`--timeout`); `None` for no limit.
+    /// The time is checked between steps and while PDF content is
+    /// interpreted, so a document stops shortly after its time is up.
+    pub timeout: Option<f64>,
 }
 
 impl Default for Options {
@@ -29,6 +35,7 @@ impl Default for Options {
         Options {
             max_file_bytes: 512 * 1024 * 1024,
             limits: decode::Limits::default(),
+            timeout: Some(120.0),
         }
     }
 }
@@ -50,6 +57,9 @@ pub struct ManifestDoc {
     /// that encoding).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cp932_replacements: Option<usize>,
+    /// Whether the result was taken from the `--incremental` cache.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reused: bool,
     pub elapsed_ms: u64,
 }
 
@@ -59,12 +69,39 @@ pub struct DocOutput {
     pub document: DocumentRecord,
     pub records: Records,
     pub manifest: ManifestDoc,
+    /// Whether the same bytes would give the same output on another run:
+    /// false where a passing condition (a read error, the time limit, an
+    /// internal error) decided it, so that `--incremental` tries again.
+    pub cacheable: bool,
 }
 
 impl DocOutput {
     /// The document's status.
     pub fn status(&self) -> &'static str {
         self.document.status
+    }
+
+    /// Puts together a document's output from its parts (as the
+    /// `--incremental` cache keeps them).
+    pub fn assemble(document: DocumentRecord, records: Records, warnings: Vec<Warning>) -> Self {
+        let manifest = ManifestDoc {
+            doc_id: document.doc_id.clone(),
+            source_path: document.source_path.clone(),
+            status: document.status,
+            error: document.error.clone(),
+            counts: records.counts().into_iter().collect(),
+            warnings,
+            duplicates: Vec::new(),
+            reused: false,
+            cp932_replacements: None,
+            elapsed_ms: 0,
+        };
+        DocOutput {
+            document,
+            records,
+            manifest,
+            cacheable: true,
+        }
     }
 }
 
@@ -80,14 +117,16 @@ pub fn process(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown cause".into());
-            failed(
-                file,
+            let mut out = failed(
+                &file.display,
                 doc_id,
                 Format::sniff(&[], &file.display),
                 format!(
                     "internal error while processing this file (a bug; please report it): {what}"
                 ),
-            )
+            );
+            out.cacheable = false;
+            out
         }
     };
     out.manifest.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -95,27 +134,49 @@ pub fn process(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
 }
 
 fn process_inner(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
-    let bytes = match source::read(&file.path, opts.max_file_bytes) {
-        Ok(b) => b,
+    match source::read(&file.path, opts.max_file_bytes) {
+        Ok(bytes) => process_bytes(bytes, &file.display, doc_id, opts),
         Err(e) => {
-            return failed(
-                file,
-                doc_id,
-                Format::sniff(&[], &file.display),
-                e.to_string(),
-            );
+            let format = Format::sniff(&[], &file.display);
+            let mut out = failed(&file.display, doc_id, format, e.to_string());
+            out.cacheable = false;
+            out
         }
-    };
-    let format = Format::sniff(&bytes, &file.display);
-    let decoded = match decode::decode(&bytes, &file.display, &opts.limits) {
-        Ok(d) => d,
-        Err(e) => return failed(file, doc_id, format, e.to_string()),
-    };
-    drop(bytes);
-    build(file, doc_id, decoded)
+    }
 }
 
-fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
+/// Processes one document's bytes: decode → segment → extract. `name` is
+/// the document's path as written in the output (its extension helps tell
+/// the format). Unlike [`process`], a panic is not caught here: this is the
+/// entry point for fuzzing, which must see them.
+pub fn process_bytes(bytes: Vec<u8>, name: &str, doc_id: &str, opts: &Options) -> DocOutput {
+    let format = Format::sniff(&bytes, name);
+    let deadline = opts.timeout.map(Deadline::after);
+    let mut limits = opts.limits.clone();
+    limits.pdf.deadline = deadline;
+    let timed_out = || deadline.is_some_and(|d| Instant::now() > d.at);
+    let decoded = match decode::decode(&bytes, name, &limits) {
+        Ok(d) => d,
+        Err(e) => {
+            let mut out = failed(name, doc_id, format, e.to_string());
+            out.cacheable = !timed_out();
+            return out;
+        }
+    };
+    drop(bytes);
+    if let Some(d) = deadline.filter(|_| timed_out()) {
+        let error = format!(
+            "limit exceeded: the document took longer than the time limit of {} s (--timeout)",
+            d.seconds
+        );
+        let mut out = failed(name, doc_id, format, error);
+        out.cacheable = false;
+        return out;
+    }
+    build(name, doc_id, decoded)
+}
+
+fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
     let Decoded {
         format,
         encoding,
@@ -139,7 +200,7 @@ fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
     let records = extract::extract(doc_id, &seg, &mut warnings);
     let document = DocumentRecord {
         doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
+        source_path: name.to_string(),
         format: format.as_str(),
         encoding: Some(encoding),
         pages,
@@ -152,32 +213,17 @@ fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
         published_on: facts.published_on,
         is_draft: facts.is_draft,
         status: status.as_str(),
-        error: error.clone(),
+        error,
         warnings: warnings.len() as u32,
     };
-    let manifest = ManifestDoc {
-        doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
-        status: status.as_str(),
-        error,
-        counts: records.counts().into_iter().collect(),
-        warnings,
-        duplicates: Vec::new(),
-        cp932_replacements: None,
-        elapsed_ms: 0,
-    };
-    DocOutput {
-        document,
-        records,
-        manifest,
-    }
+    DocOutput::assemble(document, records, warnings)
 }
 
 /// The output for a file that could not be read at all.
-fn failed(file: &SourceFile, doc_id: &str, format: Format, error: String) -> DocOutput {
+fn failed(name: &str, doc_id: &str, format: Format, error: String) -> DocOutput {
     let document = DocumentRecord {
         doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
+        source_path: name.to_string(),
         format: format.as_str(),
         encoding: (format == Format::Pdf).then(|| "pdf".to_string()),
         pages: None,
@@ -190,24 +236,8 @@ fn failed(file: &SourceFile, doc_id: &str, format: Format, error: String) -> Doc
         published_on: None,
         is_draft: false,
         status: Status::Failed.as_str(),
-        error: Some(error.clone()),
+        error: Some(error),
         warnings: 0,
     };
-    let records = Records::default();
-    let manifest = ManifestDoc {
-        doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
-        status: Status::Failed.as_str(),
-        error: Some(error),
-        warnings: Vec::new(),
-        counts: records.counts().into_iter().collect(),
-        duplicates: Vec::new(),
-        cp932_replacements: None,
-        elapsed_ms: 0,
-    };
-    DocOutput {
-        document,
-        records,
-        manifest,
-    }
+    DocOutput::assemble(document, Records::default(), Vec::new())
 }

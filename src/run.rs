@@ -20,6 +20,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::cache::{Cache, CacheError};
 use crate::emit::{CsvEncoding, CsvStyle, EmitError, Emitter, TableFormat};
 use crate::pipeline::{self, DocOutput, ManifestDoc, Options};
 use crate::source::{self, SourceError, SourceFile};
@@ -35,6 +36,9 @@ pub struct RunConfig {
     pub csv_style: CsvStyle,
     pub progress: bool,
     pub options: Options,
+    /// Reuse the results of documents already processed into this output
+    /// folder (`--incremental`); see [`crate::cache`].
+    pub incremental: bool,
 }
 
 /// Errors that stop a run as a whole (as opposed to one document).
@@ -44,6 +48,8 @@ pub enum RunError {
     Source(#[from] SourceError),
     #[error(transparent)]
     Emit(#[from] EmitError),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
     #[error("cannot start worker threads: {0}")]
     Threads(String),
 }
@@ -57,6 +63,8 @@ pub struct Totals {
     pub needs_ocr: usize,
     pub failed: usize,
     pub duplicates: usize,
+    /// Documents whose results came from the `--incremental` cache.
+    pub reused: usize,
     pub warnings: usize,
     pub records: BTreeMap<&'static str, usize>,
     /// Characters replaced in CP932 CSV files (only with that encoding).
@@ -92,13 +100,17 @@ struct Job {
 pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     let started = Instant::now();
     let started_at = SystemTime::now();
-    let files = source::discover(&config.inputs)?;
+    let files = source::discover(&config.inputs, &[&config.output])?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs.max(1))
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
     // The output folder must be writable before any work is done.
     let mut emitter = Emitter::create(&config.output, &config.formats, config.csv_style)?;
+    let cache = match config.incremental {
+        true => Some(Cache::open(&config.output, &config.options)?),
+        false => None,
+    };
 
     let jobs = pool.install(|| plan(files));
     let bar = progress_bar(jobs.len() as u64, config.progress);
@@ -111,12 +123,12 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     pool.in_place_scope(|scope| {
         for _ in 0..config.jobs.max(1) {
             let tx = tx.clone();
-            let (jobs, next, options) = (&jobs, &next, &config.options);
+            let (jobs, next, options, cache) = (&jobs, &next, &config.options, &cache);
             scope.spawn(move |_| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
-                    let out = pipeline::process(&job.file, &job.doc_id, options);
+                    let out = process(job, options, cache.as_ref());
                     if tx.send((i, out)).is_err() {
                         break;
                     }
@@ -162,15 +174,47 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
             "formats": config.formats.iter().map(|f| match f { TableFormat::Csv => "csv", TableFormat::Jsonl => "jsonl", TableFormat::Sqlite => "sqlite" }).collect::<Vec<_>>(),
             "excel": config.csv_style.excel,
             "csv_encoding": match config.csv_style.encoding { CsvEncoding::Utf8 => "utf-8", CsvEncoding::Cp932 => "cp932" },
-            "max_file_bytes": config.options.max_file_bytes,
+            "limits": limits_json(&config.options),
+            "incremental": config.incremental,
         }),
         documents: &manifest_docs,
         totals: &totals,
     };
     emitter.finish(&manifest)?;
+    if let Some(cache) = &cache {
+        cache.prune(&jobs.iter().map(|j| j.doc_id.as_str()).collect());
+    }
     Ok(Summary {
         totals,
         elapsed: started.elapsed(),
+    })
+}
+
+/// One document: from the cache where it holds the document, else through
+/// the pipeline (and into the cache).
+fn process(job: &Job, options: &Options, cache: Option<&Cache>) -> DocOutput {
+    let started = Instant::now();
+    if let Some(mut out) = cache.and_then(|c| c.load(&job.doc_id, &job.file.display)) {
+        out.manifest.elapsed_ms = started.elapsed().as_millis() as u64;
+        return out;
+    }
+    let out = pipeline::process(&job.file, &job.doc_id, options);
+    if let Some(cache) = cache {
+        cache.store(&out);
+    }
+    out
+}
+
+/// The limits of a run as the manifest records them.
+fn limits_json(o: &Options) -> serde_json::Value {
+    let pdf = &o.limits.pdf;
+    serde_json::json!({
+        "max_file_bytes": o.max_file_bytes,
+        "max_stream_bytes": pdf.max_stream_bytes,
+        "max_document_bytes": pdf.max_document_bytes,
+        "max_objects": pdf.max_objects,
+        "max_operators": pdf.max_operators,
+        "timeout_seconds": o.timeout,
     })
 }
 
@@ -218,6 +262,7 @@ fn tally(totals: &mut Totals, out: &DocOutput) {
         _ => totals.failed += 1,
     }
     totals.duplicates += out.manifest.duplicates.len();
+    totals.reused += usize::from(out.manifest.reused);
     totals.warnings += out.manifest.warnings.len();
     for (table, n) in out.records.counts() {
         *totals.records.entry(table).or_default() += n;

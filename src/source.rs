@@ -4,6 +4,7 @@
 //! regular file found is a document. The list is sorted so that a run sees
 //! documents in the same order whatever the file system returns.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -37,14 +38,21 @@ pub struct SourceFile {
 /// Lists every file under `inputs`, sorted by display path, without
 /// duplicates. Hidden files and folders (name starting with `.`) found
 /// while walking are skipped; a hidden file named explicitly is kept.
-pub fn discover(inputs: &[PathBuf]) -> Result<Vec<SourceFile>, SourceError> {
+/// Folders in `skip` (the output folder, when it lies inside an input
+/// folder) are not walked, so that one run's tables are never the next
+/// run's inputs.
+pub fn discover(inputs: &[PathBuf], skip: &[&Path]) -> Result<Vec<SourceFile>, SourceError> {
     let mut out = Vec::new();
+    let mut visited: HashSet<PathBuf> = skip
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
     for input in inputs {
         let meta = fs::metadata(input).map_err(|_| SourceError::NotFound {
             path: input.clone(),
         })?;
         if meta.is_dir() {
-            walk(input, &mut out)?;
+            walk(input, &mut out, &mut visited)?;
         } else {
             out.push(SourceFile {
                 display: display_path(input),
@@ -57,7 +65,18 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<SourceFile>, SourceError> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<SourceFile>) -> Result<(), SourceError> {
+/// Walks a folder once: `visited` holds the folders already walked, by
+/// their real path, so that a symbolic link back up the tree (a loop) or a
+/// second link to the same folder does not walk it again.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<SourceFile>,
+    visited: &mut HashSet<PathBuf>,
+) -> Result<(), SourceError> {
+    let real = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if !visited.insert(real) {
+        return Ok(());
+    }
     let entries = fs::read_dir(dir).map_err(|source| SourceError::Walk {
         path: dir.to_path_buf(),
         source,
@@ -78,7 +97,7 @@ fn walk(dir: &Path, out: &mut Vec<SourceFile>) -> Result<(), SourceError> {
         // Follow symlinks to files and folders alike; a broken link is kept
         // as a file so the read error is reported for it.
         match fs::metadata(&child) {
-            Ok(m) if m.is_dir() => walk(&child, out)?,
+            Ok(m) if m.is_dir() => walk(&child, out, visited)?,
             _ => out.push(SourceFile {
                 display: display_path(&child),
                 path: child,
@@ -142,7 +161,7 @@ mod tests {
         fs::write(dir.join("b/2.txt"), "x").unwrap();
         fs::write(dir.join("a.txt"), "x").unwrap();
         fs::write(dir.join(".hidden"), "x").unwrap();
-        let files = discover(std::slice::from_ref(&dir)).unwrap();
+        let files = discover(std::slice::from_ref(&dir), &[]).unwrap();
         let names: Vec<_> = files
             .iter()
             .map(|f| {
@@ -154,6 +173,35 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["a.txt", "b/2.txt"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_link_loops_are_walked_once() {
+        let dir = std::env::temp_dir().join(format!("hyokasho-loop-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("a")).unwrap();
+        fs::write(dir.join("a/doc.txt"), "x").unwrap();
+        std::os::unix::fs::symlink("..", dir.join("a/up")).unwrap();
+        std::os::unix::fs::symlink("../a", dir.join("a/again")).unwrap();
+        let files = discover(std::slice::from_ref(&dir), &[]).unwrap();
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| {
+                f.path
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["a/doc.txt"]);
+        // A skipped folder (the output folder) is not walked.
+        fs::create_dir_all(dir.join("out")).unwrap();
+        fs::write(dir.join("out/rows.csv"), "x").unwrap();
+        let files = discover(std::slice::from_ref(&dir), &[&dir.join("out")]).unwrap();
+        assert_eq!(files.len(), 1);
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -277,9 +277,13 @@ fn limits_are_errors_that_name_the_limit() {
     let bytes = std::fs::read(fixture("001_kawasaki.calc.pdf")).expect("read");
     let mut limits = Limits::default();
     limits.pdf.max_operators = 1000;
+    // A limit stops the document: it fails, whatever pages came before.
     let err = match decode(&bytes, "calc.pdf", &limits) {
-        Ok(d) => d.error.unwrap_or_default(),
+        Ok(d) => panic!("decoded despite the limit: {:?}", d.status),
         Err(e) => e.to_string(),
     };
-    assert!(err.contains("max_operators"), "{err}");
+    assert!(
+        err.starts_with("limit exceeded: page 1: ") && err.contains("--max-operators"),
+        "{err}"
+    );
 }

@@ -120,16 +120,29 @@ fn other_encodings_give_the_same_rows() {
     }
 }
 
+/// The manifest without what is allowed to differ between runs: the
+/// clock times of the run and of each document.
+fn manifest_without_timings(out: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
+    let mut m: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let obj = m.as_object_mut().expect("object");
+    obj.remove("started_at");
+    obj.remove("finished_at");
+    for d in obj["documents"].as_array_mut().expect("documents") {
+        d.as_object_mut().expect("document").remove("elapsed_ms");
+    }
+    m
+}
+
 #[test]
 fn output_is_identical_whatever_the_thread_count() {
     let one = scratch("jobs1");
     let four = scratch("jobs4");
-    let inputs = [
-        Path::new("corpus"),
-        Path::new("tests/fixtures/003_matsudo.sjis.txt"),
-    ];
-    assert!(extract(&inputs, &one, &["--jobs", "1"]).status.success());
-    assert!(extract(&inputs, &four, &["--jobs", "4"]).status.success());
+    // Text in every encoding, PDFs of every kind, damaged files.
+    let inputs = [Path::new("corpus"), Path::new("tests/fixtures")];
+    let code = |out: &Path, jobs: &str| extract(&inputs, out, &["--jobs", jobs]).status.code();
+    assert_eq!(code(&one, "1"), Some(1), "the damaged fixtures are not ok");
+    assert_eq!(code(&four, "4"), Some(1));
     for t in hyokasho::schema::TABLES {
         for ext in ["csv", "jsonl"] {
             let name = format!("{}.{ext}", t.name);
@@ -138,6 +151,13 @@ fn output_is_identical_whatever_the_thread_count() {
             assert!(a == b, "{name} differs between --jobs 1 and --jobs 4");
         }
     }
+    let manifest = manifest_without_timings(&one);
+    assert!(
+        manifest["documents"]
+            .as_array()
+            .is_some_and(|d| d.len() > 30)
+    );
+    assert_eq!(manifest, manifest_without_timings(&four), "manifest.json");
 }
 
 #[test]

@@ -64,6 +64,9 @@ pub enum DecodeError {
     Binary { detail: String },
     #[error("{0}")]
     Pdf(String),
+    /// A work limit was exceeded; the message names it.
+    #[error("limit exceeded: {0}")]
+    Limit(String),
 }
 
 /// A decoded document: its lines and what was learnt on the way.

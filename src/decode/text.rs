@@ -69,6 +69,9 @@ fn decode_bytes(bytes: &[u8]) -> (Cow<'_, str>, &'static Encoding) {
         let (text, _) = encoding.decode_without_bom_handling(bytes);
         return (text, encoding);
     }
+    if mostly_utf8(bytes) {
+        return (String::from_utf8_lossy(bytes), UTF_8);
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     detector.feed(bytes, true);
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
@@ -97,6 +100,20 @@ fn decode_bytes(bytes: &[u8]) -> (Cow<'_, str>, &'static Encoding) {
         Some((text, encoding, _)) => (text, encoding),
         None => (String::from_utf8_lossy(bytes), UTF_8),
     }
+}
+
+/// Whether bytes that are not valid UTF-8 are still UTF-8 text with a few
+/// damaged sequences (a flipped byte, a file cut inside a character): its
+/// valid multi-byte characters far outnumber its invalid sequences. Text in
+/// Shift_JIS or EUC-JP read as UTF-8 is the other way round, since their
+/// byte pairs rarely form valid UTF-8.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    valid >= 8 * invalid.max(1)
 }
 
 /// UTF-16 text without a BOM shows NUL bytes in every other position for
@@ -163,6 +180,29 @@ mod tests {
             .iter()
             .map(|l| (l.line, l.cells.iter().map(String::as_str).collect()))
             .collect()
+    }
+
+    #[test]
+    fn damaged_utf8_is_still_utf8() {
+        let text =
+            "①システムの名称\t成人保健情報管理システム\n②システムの機能\t健診の記録\n".repeat(8);
+        let text = text.as_str();
+        // Cut inside the last character, and a byte flipped in the middle.
+        let mut bytes = text.as_bytes()[..text.len() - 2].to_vec();
+        bytes[20] ^= 0x40;
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let doc = decode(&bytes).unwrap();
+        assert_eq!(doc.encoding, "UTF-8");
+        // The flipped continuation byte becomes a lead byte: it and the
+        // byte it orphans are two replacements; the cut character a third.
+        assert_eq!(doc.replaced, 3);
+        assert_eq!(doc.lines[1].cells[0], "②システムの機能");
+        // The same text in Shift_JIS and EUC-JP is not taken for UTF-8.
+        for enc in [SHIFT_JIS, EUC_JP] {
+            let (legacy, _, _) = enc.encode(text);
+            assert!(!mostly_utf8(&legacy), "{}", enc.name());
+            assert_eq!(decode(&legacy).unwrap().encoding, enc.name());
+        }
     }
 
     #[test]

@@ -6,14 +6,14 @@
 //! they are mapped by the labels of the table's header row where there is
 //! one, else by position. Header rows repeated on later pages are skipped.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::Warning;
 use crate::normalize;
 use crate::segment::{Row, Section};
 
 /// A row of the `changes` table: 変更箇所 rows: standalone change lists and 別添3.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub doc_id: String,
     pub change_no: u32,

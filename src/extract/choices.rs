@@ -7,16 +7,17 @@
 //! in the row's first cell, or on the line above the bracket. [`find`]
 //! gathers them into one answer per bracket.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::field::{ChoiceAnswer, answers, field, options};
 use crate::segment::Row;
 
 /// A row of the `choices` table.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     pub doc_id: String,
-    pub section: &'static str,
+    #[serde(deserialize_with = "crate::intern::deserialize")]
+    pub section: crate::intern::Name,
     pub path: Option<String>,
     /// The field's label as written (`①NISC政府機関統一基準群`).
     pub label: Option<String>,

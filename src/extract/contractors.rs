@@ -1,6 +1,6 @@
 //! The `contractors` table: II.4 委託事項N, one record per entrustment.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::block::{enclosing_block, parse_block};
 use super::field::{Field, checked_options, field};
@@ -9,7 +9,7 @@ use crate::normalize;
 use crate::segment::{Row, Section};
 
 /// A row of the `contractors` table: one per 委託事項N with content.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Contractor {
     pub doc_id: String,
     /// The 特定個人情報ファイル the entrustment belongs to.

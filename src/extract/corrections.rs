@@ -6,14 +6,14 @@
 //! repeated on later pages and sub-header rows that only repeat a
 //! sub-heading (`後期高齢`) are skipped.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::Warning;
 use crate::normalize;
 use crate::segment::{Row, Section};
 
 /// A row of the `corrections` table: 修正等を要する部分 rows (repeated header rows excluded).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Correction {
     pub doc_id: String,
     pub correction_no: u32,

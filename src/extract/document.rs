@@ -1,16 +1,18 @@
 //! The `documents` table.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A row of the `documents` table: one row per input file, whatever became of it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DocumentRecord {
     pub doc_id: String,
     pub source_path: String,
-    pub format: &'static str,
+    #[serde(deserialize_with = "crate::intern::deserialize")]
+    pub format: crate::intern::Name,
     pub encoding: Option<String>,
     pub pages: Option<u32>,
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::intern::deserialize")]
+    pub kind: crate::intern::Name,
     pub form: Option<String>,
     pub assessment_no: Option<String>,
     pub title: Option<String>,
@@ -18,7 +20,8 @@ pub struct DocumentRecord {
     pub municipality: Option<String>,
     pub published_on: Option<String>,
     pub is_draft: bool,
-    pub status: &'static str,
+    #[serde(deserialize_with = "crate::intern::deserialize")]
+    pub status: crate::intern::Name,
     pub error: Option<String>,
     pub warnings: u32,
 }

@@ -1,6 +1,6 @@
 //! The `files` table: II, one record per 特定個人情報ファイル.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::block::{enclosing_block, enclosing_item};
 use super::field::field;
@@ -8,7 +8,7 @@ use crate::normalize;
 use crate::segment::{Row, Section};
 
 /// A row of the `files` table: one per 特定個人情報ファイル of section II.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileRecord {
     pub doc_id: String,
     /// 1-based, in the order the files appear in II.

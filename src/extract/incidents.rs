@@ -9,14 +9,14 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::Warning;
 use crate::normalize;
 use crate::segment::{CELL_SEPARATOR, Row, Section};
 
 /// A row of the `incidents` table: 個人情報に関する重大事故について: one row per 事案.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Incident {
     pub doc_id: String,
     pub incident_no: u32,

@@ -18,7 +18,7 @@ use crate::diag::Warning;
 use crate::segment::Segmented;
 
 /// Every record extracted from one document, table by table.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Records {
     pub rows: Vec<rows::RowRecord>,
     pub systems: Vec<systems::System>,

@@ -1,19 +1,20 @@
 //! The `provisions` table: II.5 提供先N / 移転先N.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::block::blocks;
 use super::field::{checked_options, field};
 use crate::segment::{Row, Section};
 
 /// A row of the `provisions` table: one per 提供先N / 移転先N with content.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Provision {
     pub doc_id: String,
     /// The 特定個人情報ファイル the provision belongs to.
     pub file_name: Option<String>,
     /// `提供` or `移転`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::intern::deserialize")]
+    pub kind: crate::intern::Name,
     pub provision_no: u32,
     /// The recipient written beside `提供先N`.
     pub recipient: Option<String>,

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::block::{enclosing_item, enclosing_risk};
 use super::choices::Found;
@@ -12,7 +12,7 @@ use crate::normalize;
 use crate::segment::{Row, Section};
 
 /// A row of the `risk_ratings` table.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RiskRating {
     pub doc_id: String,
     /// The 特定個人情報ファイル of the III block.

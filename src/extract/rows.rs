@@ -1,17 +1,18 @@
 //! The `rows` table: every source row, lossless.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::segment::Row;
 
 /// A row of the `rows` table.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RowRecord {
     pub doc_id: String,
     pub row_no: u32,
     pub page: Option<u32>,
     pub line: u32,
-    pub section: &'static str,
+    #[serde(deserialize_with = "crate::intern::deserialize")]
+    pub section: crate::intern::Name,
     pub path: Option<String>,
     pub label: Option<String>,
     pub value: Option<String>,

@@ -1,6 +1,6 @@
 //! The `systems` table: I.2 システムN, the systems the business uses.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::block::parse_block;
 use super::field::{Mark, checklist, field, has_marks};
@@ -8,7 +8,7 @@ use crate::diag::Warning;
 use crate::segment::{Row, Section};
 
 /// A row of the `systems` table: one per システムN of I.2.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct System {
     pub doc_id: String,
     pub system_no: u32,

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::PdfLimits;
-use super::font::{Font, deref, get, get_dict, get_name, stream_bytes};
+use super::font::{Font, deref, get, get_dict, get_name};
 use super::page::{GlyphPos, PageContent, Rule, TextRun};
 
 /// A 2-D affine matrix `[a b c d e f]`.
@@ -57,6 +57,21 @@ impl Matrix {
 #[derive(Debug)]
 pub struct InterpError(pub String);
 
+/// How the message of an error that hit a work limit starts.
+const LIMIT_PREFIX: &str = "limit exceeded: ";
+
+impl InterpError {
+    /// An error for a work limit: the whole document stops there.
+    fn limit(what: String) -> InterpError {
+        InterpError(format!("{LIMIT_PREFIX}{what}"))
+    }
+
+    /// The limit that stopped the page, if a work limit (not damage) did.
+    pub fn limit_hit(&self) -> Option<&str> {
+        self.0.strip_prefix(LIMIT_PREFIX)
+    }
+}
+
 /// Fonts parsed once per document: by object id, or by the address of a
 /// direct font dictionary (stable while the document lives).
 #[derive(Default)]
@@ -76,6 +91,21 @@ enum FontKey {
 pub struct Budget {
     pub operators: u64,
     pub bytes: u64,
+}
+
+/// Operators interpreted between two looks at the clock: often enough to
+/// stop within milliseconds of the deadline, rarely enough to cost nothing.
+const CLOCK_EVERY: u64 = 4096;
+
+/// Fails once the document's time is up (`--timeout`).
+pub fn check_deadline(limits: &PdfLimits) -> Result<(), InterpError> {
+    match limits.deadline {
+        Some(d) if std::time::Instant::now() > d.at => Err(InterpError::limit(format!(
+            "the document took longer than the time limit of {} s (--timeout)",
+            d.seconds
+        ))),
+        _ => Ok(()),
+    }
 }
 
 #[derive(Clone)]
@@ -227,16 +257,31 @@ pub fn page(
 impl<'a> Interp<'a> {
     /// A stream's bytes, charged to the document budget.
     fn stream(&mut self, o: &Object) -> Result<Vec<u8>, InterpError> {
-        let bytes = stream_bytes(self.doc, o, self.limits.max_stream_bytes).ok_or_else(|| {
-            InterpError(format!(
-                "a content stream could not be decoded or exceeds max_stream_bytes ({} bytes)",
-                self.limits.max_stream_bytes
-            ))
-        })?;
+        let limit = self.limits.max_stream_bytes;
+        let bytes = match deref(self.doc, o) {
+            Object::Stream(s) if s.dict.get(b"Filter").is_ok() => s
+                .decompressed_content_with_limit(limit)
+                .map_err(|e| match e {
+                    lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                        ..
+                    }) => InterpError::limit(format!(
+                        "a content stream decompresses to more than {limit} bytes \
+                         (--max-stream-bytes; a decompression bomb?)"
+                    )),
+                    e => InterpError(format!("a content stream could not be decoded: {e}")),
+                })?,
+            Object::Stream(s) if s.content.len() > limit => {
+                return Err(InterpError::limit(format!(
+                    "a content stream is larger than {limit} bytes (--max-stream-bytes)"
+                )));
+            }
+            Object::Stream(s) => s.content.clone(),
+            _ => return Err(InterpError("a content stream is missing".into())),
+        };
         self.budget.bytes += bytes.len() as u64;
         if self.budget.bytes > self.limits.max_document_bytes as u64 {
-            return Err(InterpError(format!(
-                "decoded streams exceed max_document_bytes ({} bytes)",
+            return Err(InterpError::limit(format!(
+                "decoded content streams exceed {} bytes in all (--max-document-bytes)",
                 self.limits.max_document_bytes
             )));
         }
@@ -304,10 +349,13 @@ impl<'a> Interp<'a> {
             };
             self.budget.operators += 1;
             if self.budget.operators > self.limits.max_operators {
-                return Err(InterpError(format!(
-                    "the document has more than max_operators ({}) content-stream operators",
+                return Err(InterpError::limit(format!(
+                    "the document has more than {} content-stream operators (--max-operators)",
                     self.limits.max_operators
                 )));
+            }
+            if self.budget.operators.is_multiple_of(CLOCK_EVERY) {
+                check_deadline(self.limits)?;
             }
             let n = |k: usize| -> f32 {
                 // The k-th operand from the end's start: operators take
@@ -597,8 +645,8 @@ impl<'a> Interp<'a> {
             Some(b"Image") => self.page.image_count += 1,
             Some(b"Form") => {
                 if depth + 1 > self.limits.max_xobject_depth {
-                    return Err(InterpError(format!(
-                        "Form XObjects nest deeper than max_xobject_depth ({})",
+                    return Err(InterpError::limit(format!(
+                        "Form XObjects nest deeper than {} levels (max_xobject_depth)",
                         self.limits.max_xobject_depth
                     )));
                 }

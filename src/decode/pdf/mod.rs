@@ -19,18 +19,41 @@ use lopdf::{Document, LoadOptions, xref::XrefRecovery};
 use super::{DecodeError, Decoded, Format};
 use crate::diag::{Status, Warning};
 
-/// Bounds on the work one PDF may cost. Exceeding one is an error that
-/// names the limit (for the page where it happened, or the document).
+/// Bounds on the work one PDF may cost. Exceeding one stops the document:
+/// [`decode`] fails with a [`DecodeError::Limit`] that names the limit.
 #[derive(Debug, Clone)]
 pub struct PdfLimits {
-    /// Largest decoded size of one stream (content, font, CMap), in bytes.
+    /// Largest decoded size of one stream (content, font, CMap, object
+    /// stream), in bytes.
     pub max_stream_bytes: usize,
     /// Largest total of decoded content streams of a document, in bytes.
     pub max_document_bytes: usize,
+    /// Most indirect objects in a document.
+    pub max_objects: usize,
     /// Most content-stream operators interpreted in a document.
     pub max_operators: u64,
     /// Deepest nesting of Form XObjects.
     pub max_xobject_depth: u32,
+    /// When the document's time is up, if it has a time limit.
+    pub deadline: Option<Deadline>,
+}
+
+/// A point in time after which a document's processing stops, with the
+/// limit it came from (for the error message).
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    pub at: std::time::Instant,
+    pub seconds: f64,
+}
+
+impl Deadline {
+    /// The deadline `seconds` from now.
+    pub fn after(seconds: f64) -> Deadline {
+        let at = std::time::Instant::now()
+            + std::time::Duration::try_from_secs_f64(seconds.max(0.0))
+                .unwrap_or(std::time::Duration::MAX / 4);
+        Deadline { at, seconds }
+    }
 }
 
 impl Default for PdfLimits {
@@ -38,8 +61,10 @@ impl Default for PdfLimits {
         PdfLimits {
             max_stream_bytes: 64 << 20,
             max_document_bytes: 256 << 20,
+            max_objects: 1_000_000,
             max_operators: 50_000_000,
             max_xobject_depth: 12,
+            deadline: None,
         }
     }
 }
@@ -62,27 +87,25 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
     let mut budget = interp::Budget::default();
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut failed: Vec<u32> = Vec::new();
-    let mut fatal: Option<String> = None;
     let mut first_error: Option<String> = None;
     for (&number, &id) in &page_ids {
-        if fatal.is_some() {
-            failed.push(number);
-            continue;
-        }
-        match interp::page(&doc, id, number, limits, &mut fonts, &mut budget) {
+        let read = interp::check_deadline(limits)
+            .and_then(|()| interp::page(&doc, id, number, limits, &mut fonts, &mut budget));
+        match read {
             Ok(p) => pages.push(p),
+            // A limit stops the whole document: its cost is what the limit
+            // bounds, so reading on would defeat it.
+            Err(e) if e.limit_hit().is_some() => {
+                let what = e.limit_hit().unwrap_or_default();
+                return Err(DecodeError::Limit(format!("page {number}: {what}")));
+            }
             Err(e) => {
-                let limit = e.0.contains("max_");
                 first_error.get_or_insert_with(|| format!("page {number}: {}", e.0));
                 warnings.push(
                     Warning::new("page_unreadable", format!("page {number}: {}", e.0))
                         .at(Some(number), None),
                 );
                 failed.push(number);
-                if limit && (e.0.contains("max_operators") || e.0.contains("max_document")) {
-                    // Document-wide limits: the remaining pages are not read.
-                    fatal = Some(e.0);
-                }
             }
         }
     }
@@ -118,7 +141,7 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
         if pages.is_empty() {
             return Err(DecodeError::Pdf(format!(
                 "no page could be read ({})",
-                fatal.or(first_error).unwrap_or_default()
+                first_error.unwrap_or_default()
             )));
         }
         (
@@ -127,7 +150,7 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
                 "{} of {count} pages could not be read (pages {}): {}",
                 failed.len(),
                 list.join(", "),
-                fatal.or(first_error).unwrap_or_default()
+                first_error.unwrap_or_default()
             )),
         )
     } else if !has_text && images > 0 {
@@ -173,6 +196,12 @@ fn load(bytes: &[u8], limits: &PdfLimits) -> Result<(Document, Vec<Warning>), De
     // Encrypted files are opened with the empty user password, which is
     // what owner-password-only files (permissions only) have.
     let doc = Document::load_mem_with_options(bytes, options).map_err(|e| {
+        if let lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit }) = e {
+            return DecodeError::Limit(format!(
+                "an object stream decompresses to more than {limit} bytes \
+                 (--max-stream-bytes; a decompression bomb?)"
+            ));
+        }
         DecodeError::Pdf(if damaged_tail(bytes) {
             format!(
                 "truncated or damaged PDF: the end of the file (cross-reference table, \
@@ -182,6 +211,13 @@ fn load(bytes: &[u8], limits: &PdfLimits) -> Result<(Document, Vec<Warning>), De
             format!("unreadable PDF: {e}")
         })
     })?;
+    if doc.objects.len() > limits.max_objects {
+        return Err(DecodeError::Limit(format!(
+            "the PDF has {} objects, more than {} (--max-objects)",
+            doc.objects.len(),
+            limits.max_objects
+        )));
+    }
     let mut warnings = Vec::new();
     if doc.is_encrypted() {
         return Err(DecodeError::Pdf(
