@@ -358,6 +358,7 @@ fn assert_report_matches(html: &str, out: &Path) {
         "needs_ocr",
         "failed",
         "duplicates",
+        "reused",
         "warnings",
     ] {
         assert_eq!(
@@ -561,4 +562,32 @@ fn report_renders_in_headless_chromium() {
     assert!(dom.matches("<svg").count() >= 3);
     // The rendered page shows the run's figures.
     assert_report_matches(&dom, &out);
+}
+
+#[test]
+fn report_of_an_incremental_rerun_equals_the_full_run() {
+    let out = scratch("report-incremental");
+    let inputs = [Path::new("corpus")];
+    for _ in 0..2 {
+        let run = extract(&inputs, &out, &["--incremental"]);
+        assert!(run.status.success());
+    }
+    let m = manifest(&out);
+    assert_eq!(m["totals"]["reused"], m["totals"]["documents"]);
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report");
+    assert_eq!(
+        figure(&html, "total-reused"),
+        m["totals"]["reused"].as_u64()
+    );
+    assert_report_matches(&html, &out);
+    // Ratings and contractors come from the reused records as they did
+    // from the processed ones.
+    let full = corpus_run("report-full", &[]);
+    let full_html = std::fs::read_to_string(full.join("report.html")).expect("report");
+    let section = |h: &str| {
+        let start = h.find("<h2>Risk ratings").expect("ratings");
+        let end = h.find("<section id=\"timings\">").expect("timings");
+        h[start..end].to_string()
+    };
+    assert_eq!(section(&html), section(&full_html));
 }

@@ -238,10 +238,12 @@ pub fn render(manifest: &Value, data: &ReportData) -> String {
         "needs_ocr",
         "failed",
         "duplicates",
+        "reused",
         "warnings",
         "cp932_replacements",
     ] {
-        if key == "cp932_replacements" && totals.get(key).is_none() {
+        // Figures of options not in use are left out, as in the manifest.
+        if totals.get(key).is_none() {
             continue;
         }
         let _ = writeln!(
