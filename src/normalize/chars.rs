@@ -1,5 +1,7 @@
 //! Character-level rules: widths, dashes, spaces and checkbox marks.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 
 use super::{CHECKED, UNCHECKED, UNKNOWN_BOX};
@@ -79,14 +81,44 @@ fn is_halfwidth_kana(c: char) -> bool {
 /// assert_eq!(unify_dashes("―|‑|〜|ー"), "—|-|～|ー");
 /// ```
 pub fn unify_dashes(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{2014}' | '\u{2015}' | '\u{2500}' => LONG_DASH,
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}' => '-',
-            '\u{301C}' | '\u{223C}' => WAVE_DASH,
-            _ => c,
-        })
-        .collect()
+    s.chars().map(unify_dash).collect()
+}
+
+fn unify_dash(c: char) -> char {
+    match c {
+        '\u{2014}' | '\u{2015}' | '\u{2500}' => LONG_DASH,
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}' => '-',
+        '\u{301C}' | '\u{223C}' => WAVE_DASH,
+        _ => c,
+    }
+}
+
+/// [`fold_width`] then [`unify_dashes`] in one pass, borrowing `s` when
+/// neither would change it (most cells): every cell of every document goes
+/// through here, and two fresh strings per cell showed in profiles.
+pub(super) fn fold_and_unify(s: &str) -> Cow<'_, str> {
+    let Some(first) = s.find(|c: char| !c.is_ascii() && (folds(c) || unify_dash(c) != c)) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..first]);
+    out.extend(fold_width(&s[first..]).chars().map(unify_dash));
+    Cow::Owned(out)
+}
+
+/// True for the characters [`fold_width`] replaces.
+fn folds(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FF01}'..='\u{FF5D}'
+            | '\u{FF61}'..='\u{FF9F}'
+            | '\u{3000}'
+            | '\u{FFE0}'
+            | '\u{FFE1}'
+            | '\u{FFE5}'
+            | '\u{2F00}'..='\u{2FDF}'
+            | '\u{2E80}'..='\u{2EFF}'
+    )
 }
 
 /// Collapses white space line by line: tabs, NBSP, the ideographic space
@@ -103,17 +135,27 @@ pub fn collapse_spaces(s: &str) -> String {
     for line in s.split(['\n', '\r', '\u{2028}', '\u{2029}']) {
         let mut pending_space = false;
         let start = out.len();
-        for c in line.chars() {
-            if is_space(c) {
-                pending_space = out.len() > start;
-            } else if is_zero_width(c) {
-            } else {
+        // Characters that stay are copied a run at a time, not one by one.
+        let mut run: Option<usize> = None;
+        for (i, c) in line.char_indices() {
+            let space = is_space(c);
+            if space || is_zero_width(c) {
+                if let Some(r) = run.take() {
+                    out.push_str(&line[r..i]);
+                }
+                if space {
+                    pending_space = out.len() > start;
+                }
+            } else if run.is_none() {
                 if pending_space {
                     out.push(' ');
                     pending_space = false;
                 }
-                out.push(c);
+                run = Some(i);
             }
+        }
+        if let Some(r) = run {
+            out.push_str(&line[r..]);
         }
         if out.len() > start {
             out.push('\n');
@@ -140,6 +182,9 @@ fn is_zero_width(c: char) -> bool {
     )
 }
 
+/// The characters a checkbox [`mark_checkboxes`] rewrites can start with.
+pub(super) const CHECKBOX_STARTS: [char; 8] = ['[', '(', '☑', '☐', '□', '■', '☒', '⬚'];
+
 /// Turns the many ways a checkbox is printed into one mark followed by a
 /// space: [`CHECKED`] for `[○]`, `[ ○ ]`, `[☑]`, `(○)`, `☑`, `■`, `☒`;
 /// [`UNCHECKED`] for `[]`, `[ ]`, `☐`, `□`; [`UNKNOWN_BOX`] for an input
@@ -151,7 +196,7 @@ fn is_zero_width(c: char) -> bool {
 /// assert_eq!(mark_checkboxes("[ ○ ] 専用線 [ ] 紙 (○)接続しない"), "☑ 専用線 ☐ 紙 ☑ 接続しない");
 /// ```
 pub fn mark_checkboxes(s: &str) -> String {
-    if !s.contains(['[', '(', '☑', '☐', '□', '■', '☒', '⬚']) {
+    if !s.contains(CHECKBOX_STARTS) {
         return s.to_string();
     }
     let chars: Vec<char> = s.chars().collect();
@@ -226,6 +271,32 @@ fn is_tick(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_and_unify_equals_the_two_rules_in_turn() {
+        for s in [
+            "",
+            "ascii only - (1)",
+            "委託事項2～5",
+            "（Ａ１）ｶﾞｲﾄﾞ①Ⅲ―‑〜ー",
+            "前文 ｺﾝﾋﾟｭｰﾀ 後文−１",
+            "⼀覧\u{3000}―　￥",
+            "変更なし",
+        ] {
+            let folded = fold_and_unify(s);
+            assert_eq!(folded, unify_dashes(&fold_width(s)), "{s:?}");
+            assert_eq!(matches!(folded, Cow::Borrowed(_)), folded == s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn collapse_spaces_around_zero_width_and_breaks() {
+        assert_eq!(
+            collapse_spaces("\u{200B} a\u{200B}b  c\u{FEFF} \u{2028}\u{3000}d\u{200B}\r\n \n"),
+            "ab c\nd"
+        );
+        assert_eq!(collapse_spaces("x\u{200B} \u{200B}y"), "x y");
+    }
 
     #[test]
     fn full_width_ascii_folds_but_meaningful_forms_stay() {
