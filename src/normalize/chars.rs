@@ -131,35 +131,47 @@ fn folds(c: char) -> bool {
 /// assert_eq!(collapse_spaces("  a\u{3000}\u{a0} b \n\n\tc\r\n"), "a b\nc");
 /// ```
 pub fn collapse_spaces(s: &str) -> String {
+    // Works on bytes: every cell of every document passes here, and the
+    // characters it acts on are few and easy to spot by their UTF-8 lead
+    // byte. Continuation bytes (0x80–0xBF) never look like a lead, so a
+    // scan that steps one byte over ordinary text stays in step.
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for line in s.split(['\n', '\r', '\u{2028}', '\u{2029}']) {
-        let mut pending_space = false;
-        let start = out.len();
-        // Characters that stay are copied a run at a time, not one by one.
-        let mut run: Option<usize> = None;
-        for (i, c) in line.char_indices() {
-            let space = is_space(c);
-            if space || is_zero_width(c) {
-                if let Some(r) = run.take() {
-                    out.push_str(&line[r..i]);
-                }
-                if space {
-                    pending_space = out.len() > start;
-                }
-            } else if run.is_none() {
+    let mut line_start = 0;
+    let mut pending_space = false;
+    // Kept text is copied a run at a time, from `run` to the next space.
+    let mut run: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (kind, len) = classify(bytes, i);
+        if kind == Kind::Kept {
+            if run.is_none() {
                 if pending_space {
                     out.push(' ');
                     pending_space = false;
                 }
                 run = Some(i);
             }
+        } else {
+            if let Some(r) = run.take() {
+                out.push_str(&s[r..i]);
+            }
+            match kind {
+                Kind::Space => pending_space = out.len() > line_start,
+                Kind::Break => {
+                    if out.len() > line_start {
+                        out.push('\n');
+                    }
+                    line_start = out.len();
+                    pending_space = false;
+                }
+                Kind::ZeroWidth | Kind::Kept => {}
+            }
         }
-        if let Some(r) = run {
-            out.push_str(&line[r..]);
-        }
-        if out.len() > start {
-            out.push('\n');
-        }
+        i += len;
+    }
+    if let Some(r) = run {
+        out.push_str(&s[r..]);
     }
     if out.ends_with('\n') {
         out.pop();
@@ -167,6 +179,39 @@ pub fn collapse_spaces(s: &str) -> String {
     out
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Kept,
+    Space,
+    ZeroWidth,
+    Break,
+}
+
+/// What the byte at `i` starts, and how many bytes to step: a line break
+/// (LF, CR, U+2028, U+2029), a space (tab, VT, FF, NBSP, U+1680,
+/// U+2000–U+200A, U+202F, U+205F, U+3000), a zero-width character (NUL,
+/// U+200B–U+200D, U+2060, U+FEFF), or kept text (one byte at a time).
+fn classify(b: &[u8], i: usize) -> (Kind, usize) {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b'\n' | b'\r' => (Kind::Break, 1),
+        b' ' | b'\t' | 0x0B | 0x0C => (Kind::Space, 1),
+        0 => (Kind::ZeroWidth, 1),
+        0xC2 if at(1) == 0xA0 => (Kind::Space, 2),
+        0xE1 if at(1) == 0x9A && at(2) == 0x80 => (Kind::Space, 3),
+        0xE2 => match (at(1), at(2)) {
+            (0x80, 0x80..=0x8A) | (0x80, 0xAF) | (0x81, 0x9F) => (Kind::Space, 3),
+            (0x80, 0x8B..=0x8D) | (0x81, 0xA0) => (Kind::ZeroWidth, 3),
+            (0x80, 0xA8 | 0xA9) => (Kind::Break, 3),
+            _ => (Kind::Kept, 1),
+        },
+        0xE3 if at(1) == 0x80 && at(2) == 0x80 => (Kind::Space, 3),
+        0xEF if at(1) == 0xBB && at(2) == 0xBF => (Kind::ZeroWidth, 3),
+        _ => (Kind::Kept, 1),
+    }
+}
+
+#[cfg(test)]
 fn is_space(c: char) -> bool {
     matches!(
         c,
@@ -175,6 +220,7 @@ fn is_space(c: char) -> bool {
     )
 }
 
+#[cfg(test)]
 fn is_zero_width(c: char) -> bool {
     matches!(
         c,
@@ -286,6 +332,59 @@ mod tests {
             let folded = fold_and_unify(s);
             assert_eq!(folded, unify_dashes(&fold_width(s)), "{s:?}");
             assert_eq!(matches!(folded, Cow::Borrowed(_)), folded == s, "{s:?}");
+        }
+    }
+
+    /// The rule as first written, on characters: the byte scan must agree.
+    fn collapse_by_chars(s: &str) -> String {
+        let mut out = String::new();
+        for line in s.split(['\n', '\r', '\u{2028}', '\u{2029}']) {
+            let mut pending_space = false;
+            let start = out.len();
+            for c in line.chars() {
+                if is_space(c) {
+                    pending_space = out.len() > start;
+                } else if !is_zero_width(c) {
+                    if pending_space {
+                        out.push(' ');
+                        pending_space = false;
+                    }
+                    out.push(c);
+                }
+            }
+            if out.len() > start {
+                out.push('\n');
+            }
+        }
+        if out.ends_with('\n') {
+            out.pop();
+        }
+        out
+    }
+
+    #[test]
+    fn collapse_spaces_byte_scan_agrees_with_characters() {
+        // Every character the rule acts on, its neighbours in UTF-8, and
+        // ordinary Japanese and ASCII text, in many orders.
+        let pieces = [
+            " ", "\t", "\u{0B}", "\u{0C}", "\u{a0}", "\u{3000}", "\u{2000}", "\u{200A}",
+            "\u{202F}", "\u{205F}", "\u{1680}", "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}",
+            "\u{FEFF}", "\0", "\n", "\r", "\u{2028}", "\u{2029}", "\u{2010}", "\u{2061}",
+            "\u{3001}", "\u{A1}", "\u{FEFE}", "\u{1681}", "評価", "a", "ー", "—",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..4000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 9) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(collapse_spaces(&s), collapse_by_chars(&s), "{s:?}");
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
         }
     }
 
