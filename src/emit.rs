@@ -49,7 +49,15 @@ pub struct Emitter {
     dir: PathBuf,
     staging: PathBuf,
     writers: Vec<TableWriter>,
+    /// The manifest's document entries, streamed here as they come and
+    /// spliced into `manifest.json` at the end, so that memory does not
+    /// grow with the corpus.
+    manifest_docs: BufWriter<File>,
+    manifest_doc_count: usize,
 }
+
+/// The staged file of manifest entries (not one of the output files).
+const MANIFEST_DOCS: &str = "manifest.documents.part";
 
 /// Where the staging folder lives: hidden, named after the process so two
 /// runs cannot write into each other's.
@@ -96,10 +104,17 @@ impl Emitter {
             };
             writers.push(TableWriter { table, csv, jsonl });
         }
+        let docs_path = staging.join(MANIFEST_DOCS);
+        let docs_file = File::create(&docs_path).map_err(|source| EmitError::Io {
+            path: docs_path,
+            source,
+        })?;
         Ok(Emitter {
             dir: dir.to_path_buf(),
             staging,
             writers,
+            manifest_docs: BufWriter::with_capacity(1 << 16, docs_file),
+            manifest_doc_count: 0,
         })
     }
 
@@ -121,6 +136,35 @@ impl Emitter {
         Ok(())
     }
 
+    /// Appends one entry to the manifest's `documents` list, formatted as
+    /// `serde_json::to_writer_pretty` formats an element of that list.
+    pub fn write_manifest_doc<D: Serialize>(&mut self, doc: &D) -> Result<(), EmitError> {
+        let json = serde_json::to_vec_pretty(doc).map_err(|source| EmitError::Json {
+            table: "manifest.json".into(),
+            source,
+        })?;
+        let io = |source| EmitError::Io {
+            path: self.staging.join(MANIFEST_DOCS),
+            source,
+        };
+        let w = &mut self.manifest_docs;
+        w.write_all(if self.manifest_doc_count == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        })
+        .map_err(io)?;
+        // JSON strings hold no raw line breaks, so every one is layout.
+        for (i, line) in json.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                w.write_all(b"\n    ").map_err(io)?;
+            }
+            w.write_all(line).map_err(io)?;
+        }
+        self.manifest_doc_count += 1;
+        Ok(())
+    }
+
     fn table(&mut self, name: &str) -> Result<&mut TableWriter, EmitError> {
         self.writers
             .iter_mut()
@@ -132,8 +176,9 @@ impl Emitter {
     }
 
     /// Writes the manifest, flushes every table and moves them all into
-    /// the output folder.
-    pub fn finish<M: Serialize>(self, manifest: &M) -> Result<(), EmitError> {
+    /// the output folder. `manifest` has an empty `documents` list, which
+    /// is replaced by the entries given to [`Emitter::write_manifest_doc`].
+    pub fn finish<M: Serialize>(mut self, manifest: &M) -> Result<(), EmitError> {
         let mut names = Vec::new();
         for w in self.writers {
             let name = w.table.name;
@@ -156,10 +201,28 @@ impl Emitter {
             source,
         };
         let mut file = BufWriter::new(File::create(&path).map_err(io)?);
-        serde_json::to_writer_pretty(&mut file, manifest).map_err(|source| EmitError::Json {
+        let json = serde_json::to_vec_pretty(manifest).map_err(|source| EmitError::Json {
             table: "manifest.json".into(),
             source,
         })?;
+        // Inside a JSON string a quote is escaped, so this marks the key.
+        let key = b"\"documents\": [";
+        match json.windows(key.len()).position(|w| w == key) {
+            Some(at) if self.manifest_doc_count > 0 && json.get(at + key.len()) == Some(&b']') => {
+                let docs_path = self.staging.join(MANIFEST_DOCS);
+                let docs_io = |source| EmitError::Io {
+                    path: docs_path.clone(),
+                    source,
+                };
+                self.manifest_docs.flush().map_err(docs_io)?;
+                let mut docs = File::open(&docs_path).map_err(docs_io)?;
+                file.write_all(&json[..at + key.len()]).map_err(io)?;
+                std::io::copy(&mut docs, &mut file).map_err(io)?;
+                file.write_all(b"\n  ").map_err(io)?;
+                file.write_all(&json[at + key.len()..]).map_err(io)?;
+            }
+            _ => file.write_all(&json).map_err(io)?,
+        }
         file.write_all(b"\n").map_err(io)?;
         flush(&mut file, &self.staging)?;
         names.push("manifest.json".into());
@@ -168,6 +231,7 @@ impl Emitter {
             let to = self.dir.join(&name);
             fs::rename(&from, &to).map_err(|source| EmitError::Io { path: to, source })?;
         }
+        let _ = fs::remove_file(self.staging.join(MANIFEST_DOCS));
         let _ = fs::remove_dir(&self.staging);
         Ok(())
     }

@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -98,19 +98,24 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     let jobs = pool.install(|| plan(files));
     let bar = progress_bar(jobs.len() as u64, config.progress);
 
-    let mut manifest_docs = Vec::with_capacity(jobs.len());
     let mut totals = Totals::default();
     let next = AtomicUsize::new(0);
+    // Workers run at most `window` documents ahead of the writer: finished
+    // documents wait in memory until written, and without a bound they
+    // piled up whenever the writer fell behind (memory grew with the corpus).
+    let window = 4 * config.jobs.max(1);
+    let written = (Mutex::new(0usize), Condvar::new());
     let (tx, rx) = mpsc::channel::<(usize, DocOutput)>();
     let mut write_error = None;
     pool.in_place_scope(|scope| {
         for _ in 0..config.jobs.max(1) {
             let tx = tx.clone();
-            let (jobs, next, options) = (&jobs, &next, &config.options);
+            let (jobs, next, options, written) = (&jobs, &next, &config.options, &written);
             scope.spawn(move |_| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
+                    wait_for_writer(written, i, window);
                     let out = pipeline::process(&job.file, &job.doc_id, options);
                     if tx.send((i, out)).is_err() {
                         break;
@@ -129,12 +134,16 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                 out.manifest.duplicates = jobs[expected].duplicates.clone();
                 tally(&mut totals, &out);
                 if write_error.is_none()
-                    && let Err(e) = emitter.write(&out)
+                    && let Err(e) = emitter
+                        .write(&out)
+                        .and_then(|()| emitter.write_manifest_doc(&out.manifest))
                 {
                     write_error = Some(e);
                 }
-                manifest_docs.push(out.manifest);
                 expected += 1;
+                let (count, changed) = &written;
+                *count.lock().unwrap_or_else(PoisonError::into_inner) = expected;
+                changed.notify_all();
             }
         }
     });
@@ -152,7 +161,8 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
             "formats": config.formats.iter().map(|f| match f { TableFormat::Csv => "csv", TableFormat::Jsonl => "jsonl" }).collect::<Vec<_>>(),
             "max_file_bytes": config.options.max_file_bytes,
         }),
-        documents: &manifest_docs,
+        // The entries were streamed to the emitter as documents finished.
+        documents: &[],
         totals: &totals,
     };
     emitter.finish(&manifest)?;
@@ -160,6 +170,17 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
         totals,
         elapsed: started.elapsed(),
     })
+}
+
+/// Blocks until fewer than `window` documents before job `i` are unwritten.
+/// Job `written` itself never waits, so the writer always gets the document
+/// it needs next.
+fn wait_for_writer(written: &(Mutex<usize>, Condvar), i: usize, window: usize) {
+    let (count, changed) = written;
+    let mut done = count.lock().unwrap_or_else(PoisonError::into_inner);
+    while i >= *done + window {
+        done = changed.wait(done).unwrap_or_else(PoisonError::into_inner);
+    }
 }
 
 /// Hashes every file and orders the work by `doc_id`; byte-identical files
