@@ -9,7 +9,8 @@
 # Every file of a corpus is unique (examples/bench_corpus.rs appends a blank
 # line or a PDF comment), so no document is skipped as a duplicate. Runs are
 # interleaved (hyokasho -j1, -j2, pdftotext, again) and repeated; the fastest
-# of the repeats is reported, peak memory is the largest seen.
+# of the repeats is reported (with its CPU time, user + system, which shows
+# whether a second core was free), peak memory is the largest seen.
 #
 # Usage: scripts/bench.sh [--text SIZES] [--pdf SIZES] [--repeat N] [--dir DIR]
 #   --text SIZES  comma-separated corpus sizes for text input (default 100,1000,10000;
@@ -52,15 +53,15 @@ pdf_seeds=(tests/fixtures/000_urayasu.calc.pdf tests/fixtures/001_kawasaki.calc.
            tests/fixtures/001_kawasaki.unijis-ucs2.pdf tests/fixtures/001_kawasaki.90ms-rksj.pdf
            tests/fixtures/001_kawasaki.encrypted-aes256.pdf)
 
-# Seconds and peak KiB of one command, as "SECONDS KIB".
+# Wall seconds, peak KiB and CPU seconds (user + system) of one command.
 measure() {
   local f="$dir/time.txt"
-  /usr/bin/time -o "$f" -f '%e %M' "$@" >/dev/null 2>&1 || true
-  tail -n 1 "$f"
+  /usr/bin/time -o "$f" -f '%e %M %U %S' "$@" >/dev/null 2>&1 || true
+  tail -n 1 "$f" | awk '{print $1, $2, $3 + $4}'
 }
 
-printf '%-5s %6s %8s %6s %4s %8s %8s %8s %8s %8s %9s %7s\n' \
-  input docs MB pages jobs seconds docs/s MB/s ms/page RSS_MB pdftotext ratio
+printf '%-5s %6s %8s %6s %4s %8s %7s %8s %8s %8s %8s %9s %7s\n' \
+  input docs MB pages jobs seconds cpu_s docs/s MB/s ms/page RSS_MB pdftotext ratio
 bench() {
   local kind="$1" n="$2"; shift 2
   local corpus="$dir/$kind-$n" out="$dir/out"
@@ -74,11 +75,13 @@ bench() {
       pages=$((pages + ${p:-0} * copies))
     done < <(tail -n +3 <<<"$info")
   fi
-  local -A best=() rss=()
+  local -A best=() rss=() cpu=()
   for _ in $(seq "$repeat"); do
     for j in 1 2; do
-      read -r s k < <(measure "$bin" extract "$corpus" -o "$out" -q --jobs "$j")
-      best[$j]=$(awk -v a="${best[$j]:-1e9}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+      read -r s k c < <(measure "$bin" extract "$corpus" -o "$out" -q --jobs "$j")
+      if awk -v a="${best[$j]:-1e9}" -v b="$s" 'BEGIN {exit !(b < a)}'; then
+        best[$j]=$s; cpu[$j]=$c
+      fi
       rss[$j]=$(( k > ${rss[$j]:-0} ? k : ${rss[$j]:-0} ))
     done
     if [ "$kind" = pdf ]; then
@@ -90,10 +93,10 @@ bench() {
   done
   for j in 1 2; do
     awk -v kind="$kind" -v n="$n" -v b="$bytes" -v p="$pages" -v j="$j" -v s="${best[$j]}" \
-        -v k="${rss[$j]}" -v ps="${best[p$j]:-}" 'BEGIN {
+        -v k="${rss[$j]}" -v c="${cpu[$j]}" -v ps="${best[p$j]:-}" 'BEGIN {
       s = (s > 0 ? s : 0.005)
-      printf "%-5s %6d %8.1f %6s %4d %8.2f %8.1f %8.1f %8s %8.1f %9s %7s\n",
-        kind, n, b / 1e6, (p > 0 ? p : "-"), j, s, n / s, b / 1e6 / s,
+      printf "%-5s %6d %8.1f %6s %4d %8.2f %7.2f %8.1f %8.1f %8s %8.1f %9s %7s\n",
+        kind, n, b / 1e6, (p > 0 ? p : "-"), j, s, c, n / s, b / 1e6 / s,
         (p > 0 ? sprintf("%.3f", s * 1000 / p) : "-"), k / 1024,
         (ps != "" ? sprintf("%.2f", ps) : "-"),
         (ps != "" ? sprintf("%.2f", s / (ps > 0 ? ps : 0.005)) : "-") }'
