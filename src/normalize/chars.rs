@@ -245,66 +245,68 @@ pub fn mark_checkboxes(s: &str) -> String {
     if !s.contains(CHECKBOX_STARTS) {
         return s.to_string();
     }
-    let chars: Vec<char> = s.chars().collect();
+    // Byte offsets into `s`, and text between marks copied a run at a time:
+    // brackets are common in the forms' text, boxes much rarer.
     let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let (mark, len) = match c {
-            '[' | '(' => bracket_box(&chars[i..]).unwrap_or((None, 0)),
-            '☑' | '■' | '☒' => (Some(CHECKED), 1),
-            '☐' | '□' => (Some(UNCHECKED), 1),
-            '⬚' => (Some(UNKNOWN_BOX), 1),
-            _ => (None, 0),
+    while let Some(c) = s[i..].chars().next() {
+        let mark = match c {
+            '[' | '(' => bracket_box(&s[i..]),
+            '☑' | '■' | '☒' => Some((CHECKED, c.len_utf8())),
+            '☐' | '□' => Some((UNCHECKED, c.len_utf8())),
+            '⬚' => Some((UNKNOWN_BOX, c.len_utf8())),
+            _ => None,
         };
-        match mark {
-            Some(m) => {
-                out.push(m);
-                i += len;
-                // Exactly one space between the mark and its option.
-                while i < chars.len() && chars[i] == ' ' {
-                    i += 1;
-                }
-                if i < chars.len() && chars[i] != '\n' {
-                    out.push(' ');
-                }
-            }
-            None => {
-                out.push(c);
-                i += 1;
-            }
+        let Some((m, len)) = mark else {
+            i += c.len_utf8();
+            continue;
+        };
+        out.push_str(&s[copied..i]);
+        out.push(m);
+        // Exactly one space between the mark and its option.
+        let rest = s[i + len..].trim_start_matches(' ');
+        i = s.len() - rest.len();
+        if !rest.is_empty() && !rest.starts_with('\n') {
+            out.push(' ');
         }
+        copied = i;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
-/// Reads a bracketed checkbox at the start of `chars`: `[` or `(`, spaces,
-/// at most one mark character, spaces, the closing bracket. `(` only with a
-/// tick inside, since `()` is an empty "その他 ()" field, not a box.
-fn bracket_box(chars: &[char]) -> Option<(Option<char>, usize)> {
-    let close = if chars[0] == '[' { ']' } else { ')' };
-    let mut i = 1;
+/// Reads a bracketed checkbox at the start of `s`: `[` or `(`, spaces, at
+/// most one mark character, spaces, the closing bracket, at most 13
+/// characters in all. `(` only with a tick inside, since `()` is an empty
+/// "その他 ()" field, not a box. Returns the mark and the bytes read.
+fn bracket_box(s: &str) -> Option<(char, usize)> {
+    let mut chars = s.char_indices();
+    let (_, open) = chars.next()?;
+    let close = if open == '[' { ']' } else { ')' };
     let mut inner = None;
-    while i < chars.len() && i < 12 {
-        match chars[i] {
+    for (k, (at, c)) in chars.enumerate() {
+        if c == close {
+            let mark = match inner {
+                Some('⬚') => UNKNOWN_BOX,
+                Some('☐') | Some('□') => UNCHECKED,
+                Some(_) => CHECKED,
+                None if close == ']' => UNCHECKED,
+                None => return None,
+            };
+            return Some((mark, at + c.len_utf8()));
+        }
+        // The close may be the 13th character, nothing else may.
+        if k + 1 >= 12 {
+            return None;
+        }
+        match c {
             ' ' => {}
-            c if c == close => break,
             c if inner.is_none() && is_tick(c) => inner = Some(c),
             _ => return None,
         }
-        i += 1;
     }
-    if chars.get(i) != Some(&close) {
-        return None;
-    }
-    let mark = match inner {
-        Some('⬚') => UNKNOWN_BOX,
-        Some('☐') | Some('□') => UNCHECKED,
-        Some(_) => CHECKED,
-        None if close == ']' => UNCHECKED,
-        None => return None,
-    };
-    Some((Some(mark), i + 1))
+    None
 }
 
 fn is_tick(c: char) -> bool {
@@ -360,6 +362,123 @@ mod tests {
             out.pop();
         }
         out
+    }
+
+    /// The rule as first written, on a vector of characters.
+    fn mark_by_chars(s: &str) -> String {
+        if !s.contains(CHECKBOX_STARTS) {
+            return s.to_string();
+        }
+        let chars: Vec<char> = s.chars().collect();
+        let mut out = String::with_capacity(s.len());
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let (mark, len) = match c {
+                '[' | '(' => bracket_box_chars(&chars[i..]).unwrap_or((None, 0)),
+                '☑' | '■' | '☒' => (Some(CHECKED), 1),
+                '☐' | '□' => (Some(UNCHECKED), 1),
+                '⬚' => (Some(UNKNOWN_BOX), 1),
+                _ => (None, 0),
+            };
+            match mark {
+                Some(m) => {
+                    out.push(m);
+                    i += len;
+                    // Exactly one space between the mark and its option.
+                    while i < chars.len() && chars[i] == ' ' {
+                        i += 1;
+                    }
+                    if i < chars.len() && chars[i] != '\n' {
+                        out.push(' ');
+                    }
+                }
+                None => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    fn bracket_box_chars(chars: &[char]) -> Option<(Option<char>, usize)> {
+        let close = if chars[0] == '[' { ']' } else { ')' };
+        let mut i = 1;
+        let mut inner = None;
+        while i < chars.len() && i < 12 {
+            match chars[i] {
+                ' ' => {}
+                c if c == close => break,
+                c if inner.is_none() && is_tick(c) => inner = Some(c),
+                _ => return None,
+            }
+            i += 1;
+        }
+        if chars.get(i) != Some(&close) {
+            return None;
+        }
+        let mark = match inner {
+            Some('⬚') => UNKNOWN_BOX,
+            Some('☐') | Some('□') => UNCHECKED,
+            Some(_) => CHECKED,
+            None if close == ']' => UNCHECKED,
+            None => return None,
+        };
+        Some((Some(mark), i + 1))
+    }
+
+    #[test]
+    fn mark_checkboxes_by_bytes_agrees_with_characters() {
+        let pieces = [
+            "[",
+            "]",
+            "(",
+            ")",
+            " ",
+            "\n",
+            "○",
+            "◯",
+            "●",
+            "レ",
+            "☑",
+            "■",
+            "☒",
+            "☐",
+            "□",
+            "⬚",
+            "評価",
+            "a",
+            "その他",
+            "  ",
+            "（",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20000 {
+            let mut s = String::from("[");
+            for _ in 0..(seed % 16) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(mark_checkboxes(&s), mark_by_chars(&s), "{s:?}");
+            assert_eq!(mark_checkboxes(&s[1..]), mark_by_chars(&s[1..]), "{s:?}");
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+        }
+        // Boxes near the length limit, with and without a tick.
+        for k in 0..16 {
+            for (open, tick, close) in [("[", "", "]"), ("(", "○", ")"), ("[", "レ", "]")] {
+                let s = format!(
+                    "x{open}{}{tick}{}{close} 紙",
+                    " ".repeat(k),
+                    " ".repeat(k / 2)
+                );
+                assert_eq!(mark_checkboxes(&s), mark_by_chars(&s), "{s:?}");
+            }
+        }
     }
 
     #[test]
