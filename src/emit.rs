@@ -73,13 +73,6 @@ pub struct CsvStyle {
     pub encoding: CsvEncoding,
 }
 
-/// What writing one document reports back.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct WriteStats {
-    /// Characters CP932 could not hold, replaced in the CSV files.
-    pub cp932_replacements: usize,
-}
-
 enum CsvOut {
     /// Exact output: the csv crate writes the records directly.
     Plain(Box<csv::Writer<BufWriter<File>>>),
@@ -101,7 +94,17 @@ pub struct Emitter {
     writers: Vec<TableWriter>,
     sqlite: Option<sqlite::SqliteWriter>,
     report: report::ReportData,
+    /// Whether CSV files are written in CP932 (replacements are counted).
+    cp932: bool,
+    /// The manifest's document entries, streamed here as they come and
+    /// spliced into `manifest.json` at the end, so that memory does not
+    /// grow with the corpus.
+    manifest_docs: BufWriter<File>,
+    manifest_doc_count: usize,
 }
+
+/// The staged file of manifest entries (not one of the output files).
+const MANIFEST_DOCS: &str = "manifest.documents.part";
 
 /// Where the staging folder lives: hidden, named after the process so two
 /// runs cannot write into each other's.
@@ -181,17 +184,31 @@ impl Emitter {
         } else {
             None
         };
+        let docs_path = staging.join(MANIFEST_DOCS);
+        let docs_file = File::create(&docs_path).map_err(|source| EmitError::Io {
+            path: docs_path,
+            source,
+        })?;
+        let report = report::ReportData::create(&staging).map_err(|source| EmitError::Io {
+            path: staging.clone(),
+            source,
+        })?;
         Ok(Emitter {
             dir: dir.to_path_buf(),
             staging,
             writers,
             sqlite,
-            report: report::ReportData::default(),
+            report,
+            cp932: formats.contains(&TableFormat::Csv) && style.encoding == CsvEncoding::Cp932,
+            manifest_docs: BufWriter::with_capacity(1 << 16, docs_file),
+            manifest_doc_count: 0,
         })
     }
 
-    /// Appends one document's records to every table.
-    pub fn write(&mut self, doc: &DocOutput) -> Result<WriteStats, EmitError> {
+    /// Appends one document's records to every table, its entry to the
+    /// manifest and its rows to the report. With CP932 CSV files, the
+    /// characters replaced are counted in `doc.manifest` first.
+    pub fn write(&mut self, doc: &mut DocOutput) -> Result<(), EmitError> {
         let r = &doc.records;
         let mut n = self.append("documents", std::slice::from_ref(&doc.document))?;
         n += self.append("rows", &r.rows)?;
@@ -204,10 +221,43 @@ impl Emitter {
         n += self.append("changes", &r.changes)?;
         n += self.append("corrections", &r.corrections)?;
         n += self.append("incidents", &r.incidents)?;
-        self.report.add(doc);
-        Ok(WriteStats {
-            cp932_replacements: n,
+        if self.cp932 {
+            doc.manifest.cp932_replacements = Some(n);
+        }
+        self.report.add(doc).map_err(|source| EmitError::Io {
+            path: self.staging.join(report::FILE_NAME),
+            source,
+        })?;
+        self.write_manifest_doc(&doc.manifest)
+    }
+
+    /// Appends one entry to the manifest's `documents` list, formatted as
+    /// `serde_json::to_writer_pretty` formats an element of that list.
+    fn write_manifest_doc<D: Serialize>(&mut self, doc: &D) -> Result<(), EmitError> {
+        let json = serde_json::to_vec_pretty(doc).map_err(|source| EmitError::Json {
+            table: "manifest.json".into(),
+            source,
+        })?;
+        let io = |source| EmitError::Io {
+            path: self.staging.join(MANIFEST_DOCS),
+            source,
+        };
+        let w = &mut self.manifest_docs;
+        w.write_all(if self.manifest_doc_count == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
         })
+        .map_err(io)?;
+        // JSON strings hold no raw line breaks, so every one is layout.
+        for (i, line) in json.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                w.write_all(b"\n    ").map_err(io)?;
+            }
+            w.write_all(line).map_err(io)?;
+        }
+        self.manifest_doc_count += 1;
+        Ok(())
     }
 
     /// Appends records to one table in every format; returns the CP932
@@ -228,8 +278,9 @@ impl Emitter {
     }
 
     /// Writes the manifest, flushes every table and moves them all into
-    /// the output folder.
-    pub fn finish<M: Serialize>(self, manifest: &M) -> Result<(), EmitError> {
+    /// the output folder. `manifest` has an empty `documents` list, which
+    /// is replaced by the entries of the documents written.
+    pub fn finish<M: Serialize>(mut self, manifest: &M) -> Result<(), EmitError> {
         let mut names = Vec::new();
         for w in self.writers {
             let name = w.table.name;
@@ -255,10 +306,28 @@ impl Emitter {
             source,
         };
         let mut file = BufWriter::new(File::create(&path).map_err(io)?);
-        serde_json::to_writer_pretty(&mut file, manifest).map_err(|source| EmitError::Json {
+        let json = serde_json::to_vec_pretty(manifest).map_err(|source| EmitError::Json {
             table: "manifest.json".into(),
             source,
         })?;
+        // Inside a JSON string a quote is escaped, so this marks the key.
+        let key = b"\"documents\": [";
+        match json.windows(key.len()).position(|w| w == key) {
+            Some(at) if self.manifest_doc_count > 0 && json.get(at + key.len()) == Some(&b']') => {
+                let docs_path = self.staging.join(MANIFEST_DOCS);
+                let docs_io = |source| EmitError::Io {
+                    path: docs_path.clone(),
+                    source,
+                };
+                self.manifest_docs.flush().map_err(docs_io)?;
+                let mut docs = File::open(&docs_path).map_err(docs_io)?;
+                file.write_all(&json[..at + key.len()]).map_err(io)?;
+                std::io::copy(&mut docs, &mut file).map_err(io)?;
+                file.write_all(b"\n  ").map_err(io)?;
+                file.write_all(&json[at + key.len()..]).map_err(io)?;
+            }
+            _ => file.write_all(&json).map_err(io)?,
+        }
         file.write_all(b"\n").map_err(io)?;
         flush(&mut file, &self.staging)?;
         names.push("manifest.json".into());
@@ -271,12 +340,12 @@ impl Emitter {
             source,
         })?;
         let path = self.staging.join(report::FILE_NAME);
-        let mut file = File::create(&path).map_err(|source| EmitError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        file.write_all(report::render(&summary, &self.report).as_bytes())
-            .and_then(|()| file.sync_all())
+        File::create(&path)
+            .and_then(|file| {
+                let mut w = BufWriter::new(file);
+                report::render(&summary, self.report, &mut w)?;
+                w.into_inner().map_err(|e| e.into_error())?.sync_all()
+            })
             .map_err(|source| EmitError::Io { path, source })?;
         names.push(report::FILE_NAME.into());
         write_commit_marker(&self.staging, &names)?;

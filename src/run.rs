@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -115,19 +115,25 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     let jobs = pool.install(|| plan(files));
     let bar = progress_bar(jobs.len() as u64, config.progress);
 
-    let mut manifest_docs = Vec::with_capacity(jobs.len());
     let mut totals = Totals::default();
     let next = AtomicUsize::new(0);
+    // Workers run at most `window` documents ahead of the writer: finished
+    // documents wait in memory until written, and without a bound they
+    // piled up whenever the writer fell behind (memory grew with the corpus).
+    let window = 4 * config.jobs.max(1);
+    let written = (Mutex::new(0usize), Condvar::new());
     let (tx, rx) = mpsc::channel::<(usize, DocOutput)>();
     let mut write_error = None;
     pool.in_place_scope(|scope| {
         for _ in 0..config.jobs.max(1) {
             let tx = tx.clone();
-            let (jobs, next, options, cache) = (&jobs, &next, &config.options, &cache);
+            let (jobs, next, options, cache, written) =
+                (&jobs, &next, &config.options, &cache, &written);
             scope.spawn(move |_| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
+                    wait_for_writer(written, i, window);
                     let out = process(job, options, cache.as_ref());
                     if tx.send((i, out)).is_err() {
                         break;
@@ -146,17 +152,19 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                 out.manifest.duplicates = jobs[expected].duplicates.clone();
                 tally(&mut totals, &out);
                 if write_error.is_none() {
-                    match emitter.write(&out) {
-                        Ok(stats) if config.csv_style.encoding == CsvEncoding::Cp932 => {
-                            out.manifest.cp932_replacements = Some(stats.cp932_replacements);
-                            *totals.cp932_replacements.get_or_insert(0) += stats.cp932_replacements;
+                    match emitter.write(&mut out) {
+                        Ok(()) => {
+                            if let Some(n) = out.manifest.cp932_replacements {
+                                *totals.cp932_replacements.get_or_insert(0) += n;
+                            }
                         }
-                        Ok(_) => {}
                         Err(e) => write_error = Some(e),
                     }
                 }
-                manifest_docs.push(out.manifest);
                 expected += 1;
+                let (count, changed) = &written;
+                *count.lock().unwrap_or_else(PoisonError::into_inner) = expected;
+                changed.notify_all();
             }
         }
     });
@@ -177,7 +185,8 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
             "limits": limits_json(&config.options),
             "incremental": config.incremental,
         }),
-        documents: &manifest_docs,
+        // The entries were streamed to the emitter as documents finished.
+        documents: &[],
         totals: &totals,
     };
     emitter.finish(&manifest)?;
@@ -216,6 +225,17 @@ fn limits_json(o: &Options) -> serde_json::Value {
         "max_operators": pdf.max_operators,
         "timeout_seconds": o.timeout,
     })
+}
+
+/// Blocks until fewer than `window` documents before job `i` are unwritten.
+/// Job `written` itself never waits, so the writer always gets the document
+/// it needs next.
+fn wait_for_writer(written: &(Mutex<usize>, Condvar), i: usize, window: usize) {
+    let (count, changed) = written;
+    let mut done = count.lock().unwrap_or_else(PoisonError::into_inner);
+    while i >= *done + window {
+        done = changed.wait(done).unwrap_or_else(PoisonError::into_inner);
+    }
 }
 
 /// Hashes every file and orders the work by `doc_id`; byte-identical files

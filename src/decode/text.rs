@@ -30,13 +30,18 @@ pub fn decode(bytes: &[u8]) -> Result<TextDocument, DecodeError> {
         return Err(DecodeError::Empty);
     }
     let (text, encoding) = decode_bytes(bytes);
-    let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
-    let total = text.chars().count().max(1);
-    let suspicious = replaced
-        + text
-            .chars()
-            .filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}'))
-            .count();
+    // One pass for the three counts: this runs over every byte of a corpus.
+    let (mut replaced, mut total, mut controls) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        total += 1;
+        if c == '\u{FFFD}' {
+            replaced += 1;
+        } else if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}') {
+            controls += 1;
+        }
+    }
+    let total = total.max(1);
+    let suspicious = replaced + controls;
     if suspicious as f64 / total as f64 > BINARY_THRESHOLD {
         return Err(DecodeError::Binary {
             detail: format!(
@@ -71,6 +76,18 @@ fn decode_bytes(bytes: &[u8]) -> (Cow<'_, str>, &'static Encoding) {
     }
     if mostly_utf8(bytes) {
         return (String::from_utf8_lossy(bytes), UTF_8);
+    }
+    // Bytes that are not UTF-8 hold at least one byte above 0x7F, so
+    // ISO-2022-JP (7-bit) never decodes them cleanly, and the candidate
+    // lists below all put the clean one of Shift_JIS and EUC-JP first when
+    // only one is clean: chardetng's guess can change nothing then, and it
+    // costs more than both strict decodes together.
+    let sjis = SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes);
+    let euc = EUC_JP.decode_without_bom_handling_and_without_replacement(bytes);
+    match (sjis, euc) {
+        (Some(text), None) => return (text, SHIFT_JIS),
+        (None, Some(text)) => return (text, EUC_JP),
+        _ => {}
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     detector.feed(bytes, true);

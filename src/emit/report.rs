@@ -3,11 +3,16 @@
 //! The figures come from the manifest (serialised, so the page cannot
 //! disagree with `manifest.json`) and from small counters filled while the
 //! records stream by: ratings per III section and entrustments per
-//! contractor, never the records themselves. Everything but the timings
-//! section (`id="timings"`) is the same whatever the thread count.
+//! contractor, never the records themselves. Each document's table row is
+//! rendered as the document goes by and kept in a file in the staging
+//! folder, so memory does not grow with the corpus. Everything but the
+//! timings section (`id="timings"`) is the same whatever the thread count.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, Write as _};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -35,33 +40,74 @@ struct ContractorTally {
     municipalities: BTreeSet<String>,
 }
 
+/// The order of the status groups on the page.
+const STATUSES: [&str; 4] = ["failed", "needs_ocr", "partial", "ok"];
+
+/// Rendered table rows kept on disk until the page is put together.
 #[derive(Debug)]
-struct DocInfo {
-    kind: &'static str,
-    municipality: Option<String>,
-    title: Option<String>,
+struct Rows {
+    file: BufWriter<File>,
+    count: usize,
 }
 
-/// Counters the report needs, filled document by document.
-#[derive(Debug, Default)]
+impl Rows {
+    fn create(path: &Path) -> io::Result<Rows> {
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)?;
+        Ok(Rows {
+            file: BufWriter::new(file),
+            count: 0,
+        })
+    }
+
+    fn push(&mut self, row: &str) -> io::Result<()> {
+        self.count += 1;
+        self.file.write_all(row.as_bytes())
+    }
+
+    /// Copies the rows written so far to `out`.
+    fn copy_to(&mut self, out: &mut impl io::Write) -> io::Result<()> {
+        self.file.flush()?;
+        let file = self.file.get_mut();
+        file.rewind()?;
+        io::copy(file, out)?;
+        Ok(())
+    }
+}
+
+/// Counters and rendered rows the report needs, filled document by
+/// document.
+#[derive(Debug)]
 pub struct ReportData {
-    docs: HashMap<String, DocInfo>,
     sections: BTreeMap<u32, Section>,
     contractors: HashMap<String, ContractorTally>,
+    /// Document rows by status, in [`STATUSES`] order.
+    documents: Vec<Rows>,
+    timings: Rows,
 }
 
 impl ReportData {
-    /// Counts one document's records.
-    pub fn add(&mut self, doc: &DocOutput) {
+    /// Starts a report whose row files live in `dir` (the staging folder).
+    pub fn create(dir: &Path) -> io::Result<ReportData> {
+        let mut documents = Vec::new();
+        for status in STATUSES {
+            documents.push(Rows::create(&dir.join(format!("report.{status}.part")))?);
+        }
+        Ok(ReportData {
+            sections: BTreeMap::new(),
+            contractors: HashMap::new(),
+            documents,
+            timings: Rows::create(&dir.join("report.timings.part"))?,
+        })
+    }
+
+    /// Counts one document's records and renders its rows.
+    pub fn add(&mut self, doc: &DocOutput) -> io::Result<()> {
         let d = &doc.document;
-        self.docs.insert(
-            d.doc_id.clone(),
-            DocInfo {
-                kind: d.kind,
-                municipality: d.municipality.clone(),
-                title: d.title.clone(),
-            },
-        );
         for r in &doc.records.risk_ratings {
             let section = self.sections.entry(r.section_no).or_default();
             if section.title.is_none() {
@@ -80,7 +126,55 @@ impl ReportData {
                 tally.municipalities.insert(m.clone());
             }
         }
+        let m = &doc.manifest;
+        let status = STATUSES.iter().position(|s| *s == m.status).unwrap_or(0);
+        self.documents[status].push(&document_row(doc))?;
+        self.timings.push(&format!(
+            "<tr><td><code>{}</code></td><td class=\"n\">{}</td></tr>\n",
+            esc(&m.doc_id),
+            m.elapsed_ms
+        ))
     }
+}
+
+/// A document's row in the table of its status.
+fn document_row(doc: &DocOutput) -> String {
+    let (d, m) = (&doc.document, &doc.manifest);
+    let mut notes = String::new();
+    if let Some(e) = &m.error {
+        let _ = write!(notes, "<div class=\"error\">{}</div>", esc(e));
+    }
+    for w in &m.warnings {
+        let at = match (w.page, w.line) {
+            (Some(p), Some(l)) => format!(" (p. {p}, line {l})"),
+            (Some(p), None) => format!(" (p. {p})"),
+            (None, Some(l)) => format!(" (line {l})"),
+            (None, None) => String::new(),
+        };
+        let _ = write!(
+            notes,
+            "<div class=\"warning\"><code>{}</code> {}{}</div>",
+            esc(w.code),
+            esc(&w.message),
+            at
+        );
+    }
+    if let Some(n) = m.cp932_replacements {
+        let _ = write!(
+            notes,
+            "<div class=\"warning\"><code>cp932_replacements</code> {n} characters replaced in the CSV files</div>"
+        );
+    }
+    format!(
+        "<tr class=\"document\" data-doc-id=\"{id}\" data-status=\"{}\" data-warnings=\"{}\"><td><code>{id}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{notes}</td></tr>\n",
+        m.status,
+        m.warnings.len(),
+        esc(&m.source_path),
+        esc(d.kind),
+        esc(d.municipality.as_deref().unwrap_or("")),
+        esc(d.title.as_deref().unwrap_or("")),
+        id = esc(&m.doc_id),
+    )
 }
 
 /// Escapes text for HTML.
@@ -211,8 +305,9 @@ td.n{text-align:right}.status-ok{color:#2e7d32}.status-partial{color:#b26a00}\
 .status-needs_ocr{color:#6a1b9a}.status-failed{color:#c62828}\
 svg.chart text{font-size:12px}#timings{color:#666}";
 
-/// Renders the page from the serialised manifest and the counters.
-pub fn render(manifest: &Value, data: &ReportData) -> String {
+/// Writes the page from the serialised manifest (its totals and options)
+/// and the counters and rows gathered document by document.
+pub fn render(manifest: &Value, mut data: ReportData, out: &mut impl io::Write) -> io::Result<()> {
     let totals = &manifest["totals"];
     let mut h = String::new();
     h.push_str(
@@ -274,66 +369,21 @@ pub fn render(manifest: &Value, data: &ReportData) -> String {
     h.push('\n');
 
     // Documents, grouped by status.
-    let docs = manifest["documents"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
     h.push_str("<h2>Documents</h2>\n");
-    for status in ["failed", "needs_ocr", "partial", "ok"] {
-        let of_status: Vec<&Value> = docs
-            .iter()
-            .filter(|d| text(d, "status") == status)
-            .collect();
-        if of_status.is_empty() {
+    out.write_all(h.as_bytes())?;
+    h.clear();
+    for (status, rows) in STATUSES.iter().zip(&mut data.documents) {
+        if rows.count == 0 {
             continue;
         }
-        let _ = writeln!(
-            h,
+        writeln!(
+            out,
             "<h3 class=\"status-{status}\">{status} ({})</h3>\n<table class=\"documents\" id=\"documents-{status}\">\n\
              <tr><th>doc_id</th><th>source</th><th>kind</th><th>municipality</th><th>title</th><th>error and warnings</th></tr>",
-            of_status.len()
-        );
-        for d in of_status {
-            let id = text(d, "doc_id");
-            let info = data.docs.get(id);
-            let mut notes = String::new();
-            if let Some(e) = d.get("error").and_then(Value::as_str) {
-                let _ = write!(notes, "<div class=\"error\">{}</div>", esc(e));
-            }
-            for w in d["warnings"].as_array().into_iter().flatten() {
-                let at = match (w["page"].as_u64(), w["line"].as_u64()) {
-                    (Some(p), Some(l)) => format!(" (p. {p}, line {l})"),
-                    (Some(p), None) => format!(" (p. {p})"),
-                    (None, Some(l)) => format!(" (line {l})"),
-                    (None, None) => String::new(),
-                };
-                let _ = write!(
-                    notes,
-                    "<div class=\"warning\"><code>{}</code> {}{}</div>",
-                    esc(text(w, "code")),
-                    esc(text(w, "message")),
-                    at
-                );
-            }
-            if let Some(n) = d.get("cp932_replacements").and_then(Value::as_u64) {
-                let _ = write!(
-                    notes,
-                    "<div class=\"warning\"><code>cp932_replacements</code> {n} characters replaced in the CSV files</div>"
-                );
-            }
-            let _ = writeln!(
-                h,
-                "<tr class=\"document\" data-doc-id=\"{}\" data-status=\"{status}\" data-warnings=\"{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{notes}</td></tr>",
-                esc(id),
-                d["warnings"].as_array().map_or(0, Vec::len),
-                esc(id),
-                esc(text(d, "source_path")),
-                esc(info.map_or("", |i| i.kind)),
-                esc(info.and_then(|i| i.municipality.as_deref()).unwrap_or("")),
-                esc(info.and_then(|i| i.title.as_deref()).unwrap_or("")),
-            );
-        }
-        h.push_str("</table>\n");
+            rows.count
+        )?;
+        rows.copy_to(out)?;
+        out.write_all(b"</table>\n")?;
     }
 
     // Risk ratings by section.
@@ -420,16 +470,9 @@ pub fn render(manifest: &Value, data: &ReportData) -> String {
         esc(text(manifest, "started_at")),
         esc(text(manifest, "finished_at")),
     );
-    for d in &docs {
-        let _ = writeln!(
-            h,
-            "<tr><td><code>{}</code></td><td class=\"n\">{}</td></tr>",
-            esc(text(d, "doc_id")),
-            num(&d["elapsed_ms"])
-        );
-    }
-    h.push_str("</table>\n</section>\n</body>\n</html>\n");
-    h
+    out.write_all(h.as_bytes())?;
+    data.timings.copy_to(out)?;
+    out.write_all(b"</table>\n</section>\n</body>\n</html>\n")
 }
 
 fn list(v: &Value) -> String {
@@ -456,23 +499,44 @@ mod tests {
     }
 
     #[test]
-    fn renders_the_manifest_figures() {
+    fn renders_the_manifest_figures_and_the_document_rows() {
+        use crate::diag::Warning;
+        use crate::extract::Records;
+        use crate::extract::document::DocumentRecord;
+
+        let dir = std::env::temp_dir().join(format!("hyokasho-report-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut data = ReportData::create(&dir).unwrap();
+        let document = DocumentRecord {
+            doc_id: "aa".into(),
+            source_path: "a.txt".into(),
+            status: "failed",
+            error: Some("<bad>".into()),
+            ..DocumentRecord::default()
+        };
+        let warning = Warning::new("x", "m").at(None, Some(3));
+        let mut doc = DocOutput::assemble(document, Records::default(), vec![warning]);
+        doc.manifest.elapsed_ms = 17;
+        data.add(&doc).unwrap();
         let manifest = serde_json::json!({
             "tool": "hyokasho", "version": "0", "options": {"inputs": ["c"], "formats": ["csv"]},
-            "started_at": "s", "finished_at": "f",
-            "documents": [
-                {"doc_id": "aa", "source_path": "a.txt", "status": "failed", "error": "<bad>",
-                 "warnings": [{"code": "x", "message": "m", "page": null, "line": 3}], "elapsed_ms": 1},
-            ],
+            "started_at": "s", "finished_at": "f", "documents": [],
             "totals": {"documents": 1, "ok": 0, "partial": 0, "needs_ocr": 0, "failed": 1,
                        "duplicates": 0, "warnings": 1, "records": {"rows": 7}},
         });
-        let html = render(&manifest, &ReportData::default());
+        let mut html = Vec::new();
+        render(&manifest, data, &mut html).unwrap();
+        let html = String::from_utf8(html).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
         assert!(html.contains("id=\"total-documents\">1<"));
         assert!(html.contains("id=\"total-failed\">1<"));
         assert!(html.contains("id=\"records-rows\">7<"));
+        assert!(html.contains("failed (1)</h3>"));
+        assert!(html.contains("data-doc-id=\"aa\" data-status=\"failed\" data-warnings=\"1\""));
         assert!(html.contains("&lt;bad&gt;"));
         assert!(html.contains("(line 3)"));
+        assert!(html.contains("<td class=\"n\">17</td>"));
+        assert!(!html.contains("ok (0)"));
         assert!(!html.contains("total-cp932_replacements"));
         assert!(!html.contains("<script"));
     }

@@ -1,5 +1,7 @@
 //! Character-level rules: widths, dashes, spaces and checkbox marks.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 
 use super::{CHECKED, UNCHECKED, UNKNOWN_BOX};
@@ -79,14 +81,44 @@ fn is_halfwidth_kana(c: char) -> bool {
 /// assert_eq!(unify_dashes("―|‑|〜|ー"), "—|-|～|ー");
 /// ```
 pub fn unify_dashes(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{2014}' | '\u{2015}' | '\u{2500}' => LONG_DASH,
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}' => '-',
-            '\u{301C}' | '\u{223C}' => WAVE_DASH,
-            _ => c,
-        })
-        .collect()
+    s.chars().map(unify_dash).collect()
+}
+
+fn unify_dash(c: char) -> char {
+    match c {
+        '\u{2014}' | '\u{2015}' | '\u{2500}' => LONG_DASH,
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}' => '-',
+        '\u{301C}' | '\u{223C}' => WAVE_DASH,
+        _ => c,
+    }
+}
+
+/// [`fold_width`] then [`unify_dashes`] in one pass, borrowing `s` when
+/// neither would change it (most cells): every cell of every document goes
+/// through here, and two fresh strings per cell showed in profiles.
+pub(super) fn fold_and_unify(s: &str) -> Cow<'_, str> {
+    let Some(first) = s.find(|c: char| !c.is_ascii() && (folds(c) || unify_dash(c) != c)) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..first]);
+    out.extend(fold_width(&s[first..]).chars().map(unify_dash));
+    Cow::Owned(out)
+}
+
+/// True for the characters [`fold_width`] replaces.
+fn folds(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FF01}'..='\u{FF5D}'
+            | '\u{FF61}'..='\u{FF9F}'
+            | '\u{3000}'
+            | '\u{FFE0}'
+            | '\u{FFE1}'
+            | '\u{FFE5}'
+            | '\u{2F00}'..='\u{2FDF}'
+            | '\u{2E80}'..='\u{2EFF}'
+    )
 }
 
 /// Collapses white space line by line: tabs, NBSP, the ideographic space
@@ -99,25 +131,47 @@ pub fn unify_dashes(s: &str) -> String {
 /// assert_eq!(collapse_spaces("  a\u{3000}\u{a0} b \n\n\tc\r\n"), "a b\nc");
 /// ```
 pub fn collapse_spaces(s: &str) -> String {
+    // Works on bytes: every cell of every document passes here, and the
+    // characters it acts on are few and easy to spot by their UTF-8 lead
+    // byte. Continuation bytes (0x80–0xBF) never look like a lead, so a
+    // scan that steps one byte over ordinary text stays in step.
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for line in s.split(['\n', '\r', '\u{2028}', '\u{2029}']) {
-        let mut pending_space = false;
-        let start = out.len();
-        for c in line.chars() {
-            if is_space(c) {
-                pending_space = out.len() > start;
-            } else if is_zero_width(c) {
-            } else {
+    let mut line_start = 0;
+    let mut pending_space = false;
+    // Kept text is copied a run at a time, from `run` to the next space.
+    let mut run: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (kind, len) = classify(bytes, i);
+        if kind == Kind::Kept {
+            if run.is_none() {
                 if pending_space {
                     out.push(' ');
                     pending_space = false;
                 }
-                out.push(c);
+                run = Some(i);
+            }
+        } else {
+            if let Some(r) = run.take() {
+                out.push_str(&s[r..i]);
+            }
+            match kind {
+                Kind::Space => pending_space = out.len() > line_start,
+                Kind::Break => {
+                    if out.len() > line_start {
+                        out.push('\n');
+                    }
+                    line_start = out.len();
+                    pending_space = false;
+                }
+                Kind::ZeroWidth | Kind::Kept => {}
             }
         }
-        if out.len() > start {
-            out.push('\n');
-        }
+        i += len;
+    }
+    if let Some(r) = run {
+        out.push_str(&s[r..]);
     }
     if out.ends_with('\n') {
         out.pop();
@@ -125,6 +179,39 @@ pub fn collapse_spaces(s: &str) -> String {
     out
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Kept,
+    Space,
+    ZeroWidth,
+    Break,
+}
+
+/// What the byte at `i` starts, and how many bytes to step: a line break
+/// (LF, CR, U+2028, U+2029), a space (tab, VT, FF, NBSP, U+1680,
+/// U+2000–U+200A, U+202F, U+205F, U+3000), a zero-width character (NUL,
+/// U+200B–U+200D, U+2060, U+FEFF), or kept text (one byte at a time).
+fn classify(b: &[u8], i: usize) -> (Kind, usize) {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b'\n' | b'\r' => (Kind::Break, 1),
+        b' ' | b'\t' | 0x0B | 0x0C => (Kind::Space, 1),
+        0 => (Kind::ZeroWidth, 1),
+        0xC2 if at(1) == 0xA0 => (Kind::Space, 2),
+        0xE1 if at(1) == 0x9A && at(2) == 0x80 => (Kind::Space, 3),
+        0xE2 => match (at(1), at(2)) {
+            (0x80, 0x80..=0x8A) | (0x80, 0xAF) | (0x81, 0x9F) => (Kind::Space, 3),
+            (0x80, 0x8B..=0x8D) | (0x81, 0xA0) => (Kind::ZeroWidth, 3),
+            (0x80, 0xA8 | 0xA9) => (Kind::Break, 3),
+            _ => (Kind::Kept, 1),
+        },
+        0xE3 if at(1) == 0x80 && at(2) == 0x80 => (Kind::Space, 3),
+        0xEF if at(1) == 0xBB && at(2) == 0xBF => (Kind::ZeroWidth, 3),
+        _ => (Kind::Kept, 1),
+    }
+}
+
+#[cfg(test)]
 fn is_space(c: char) -> bool {
     matches!(
         c,
@@ -133,12 +220,16 @@ fn is_space(c: char) -> bool {
     )
 }
 
+#[cfg(test)]
 fn is_zero_width(c: char) -> bool {
     matches!(
         c,
         '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\0'
     )
 }
+
+/// The characters a checkbox [`mark_checkboxes`] rewrites can start with.
+pub(super) const CHECKBOX_STARTS: [char; 8] = ['[', '(', '☑', '☐', '□', '■', '☒', '⬚'];
 
 /// Turns the many ways a checkbox is printed into one mark followed by a
 /// space: [`CHECKED`] for `[○]`, `[ ○ ]`, `[☑]`, `(○)`, `☑`, `■`, `☒`;
@@ -151,69 +242,71 @@ fn is_zero_width(c: char) -> bool {
 /// assert_eq!(mark_checkboxes("[ ○ ] 専用線 [ ] 紙 (○)接続しない"), "☑ 専用線 ☐ 紙 ☑ 接続しない");
 /// ```
 pub fn mark_checkboxes(s: &str) -> String {
-    if !s.contains(['[', '(', '☑', '☐', '□', '■', '☒', '⬚']) {
+    if !s.contains(CHECKBOX_STARTS) {
         return s.to_string();
     }
-    let chars: Vec<char> = s.chars().collect();
+    // Byte offsets into `s`, and text between marks copied a run at a time:
+    // brackets are common in the forms' text, boxes much rarer.
     let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let (mark, len) = match c {
-            '[' | '(' => bracket_box(&chars[i..]).unwrap_or((None, 0)),
-            '☑' | '■' | '☒' => (Some(CHECKED), 1),
-            '☐' | '□' => (Some(UNCHECKED), 1),
-            '⬚' => (Some(UNKNOWN_BOX), 1),
-            _ => (None, 0),
+    while let Some(c) = s[i..].chars().next() {
+        let mark = match c {
+            '[' | '(' => bracket_box(&s[i..]),
+            '☑' | '■' | '☒' => Some((CHECKED, c.len_utf8())),
+            '☐' | '□' => Some((UNCHECKED, c.len_utf8())),
+            '⬚' => Some((UNKNOWN_BOX, c.len_utf8())),
+            _ => None,
         };
-        match mark {
-            Some(m) => {
-                out.push(m);
-                i += len;
-                // Exactly one space between the mark and its option.
-                while i < chars.len() && chars[i] == ' ' {
-                    i += 1;
-                }
-                if i < chars.len() && chars[i] != '\n' {
-                    out.push(' ');
-                }
-            }
-            None => {
-                out.push(c);
-                i += 1;
-            }
+        let Some((m, len)) = mark else {
+            i += c.len_utf8();
+            continue;
+        };
+        out.push_str(&s[copied..i]);
+        out.push(m);
+        // Exactly one space between the mark and its option.
+        let rest = s[i + len..].trim_start_matches(' ');
+        i = s.len() - rest.len();
+        if !rest.is_empty() && !rest.starts_with('\n') {
+            out.push(' ');
         }
+        copied = i;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
-/// Reads a bracketed checkbox at the start of `chars`: `[` or `(`, spaces,
-/// at most one mark character, spaces, the closing bracket. `(` only with a
-/// tick inside, since `()` is an empty "その他 ()" field, not a box.
-fn bracket_box(chars: &[char]) -> Option<(Option<char>, usize)> {
-    let close = if chars[0] == '[' { ']' } else { ')' };
-    let mut i = 1;
+/// Reads a bracketed checkbox at the start of `s`: `[` or `(`, spaces, at
+/// most one mark character, spaces, the closing bracket, at most 13
+/// characters in all. `(` only with a tick inside, since `()` is an empty
+/// "その他 ()" field, not a box. Returns the mark and the bytes read.
+fn bracket_box(s: &str) -> Option<(char, usize)> {
+    let mut chars = s.char_indices();
+    let (_, open) = chars.next()?;
+    let close = if open == '[' { ']' } else { ')' };
     let mut inner = None;
-    while i < chars.len() && i < 12 {
-        match chars[i] {
+    for (k, (at, c)) in chars.enumerate() {
+        if c == close {
+            let mark = match inner {
+                Some('⬚') => UNKNOWN_BOX,
+                Some('☐') | Some('□') => UNCHECKED,
+                Some(_) => CHECKED,
+                None if close == ']' => UNCHECKED,
+                None => return None,
+            };
+            return Some((mark, at + c.len_utf8()));
+        }
+        // The close may be the 13th character, nothing else may.
+        if k + 1 >= 12 {
+            return None;
+        }
+        match c {
             ' ' => {}
-            c if c == close => break,
             c if inner.is_none() && is_tick(c) => inner = Some(c),
             _ => return None,
         }
-        i += 1;
     }
-    if chars.get(i) != Some(&close) {
-        return None;
-    }
-    let mark = match inner {
-        Some('⬚') => UNKNOWN_BOX,
-        Some('☐') | Some('□') => UNCHECKED,
-        Some(_) => CHECKED,
-        None if close == ']' => UNCHECKED,
-        None => return None,
-    };
-    Some((Some(mark), i + 1))
+    None
 }
 
 fn is_tick(c: char) -> bool {
@@ -226,6 +319,202 @@ fn is_tick(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_and_unify_equals_the_two_rules_in_turn() {
+        for s in [
+            "",
+            "ascii only - (1)",
+            "委託事項2～5",
+            "（Ａ１）ｶﾞｲﾄﾞ①Ⅲ―‑〜ー",
+            "前文 ｺﾝﾋﾟｭｰﾀ 後文−１",
+            "⼀覧\u{3000}―　￥",
+            "変更なし",
+        ] {
+            let folded = fold_and_unify(s);
+            assert_eq!(folded, unify_dashes(&fold_width(s)), "{s:?}");
+            assert_eq!(matches!(folded, Cow::Borrowed(_)), folded == s, "{s:?}");
+        }
+    }
+
+    /// The rule as first written, on characters: the byte scan must agree.
+    fn collapse_by_chars(s: &str) -> String {
+        let mut out = String::new();
+        for line in s.split(['\n', '\r', '\u{2028}', '\u{2029}']) {
+            let mut pending_space = false;
+            let start = out.len();
+            for c in line.chars() {
+                if is_space(c) {
+                    pending_space = out.len() > start;
+                } else if !is_zero_width(c) {
+                    if pending_space {
+                        out.push(' ');
+                        pending_space = false;
+                    }
+                    out.push(c);
+                }
+            }
+            if out.len() > start {
+                out.push('\n');
+            }
+        }
+        if out.ends_with('\n') {
+            out.pop();
+        }
+        out
+    }
+
+    /// The rule as first written, on a vector of characters.
+    fn mark_by_chars(s: &str) -> String {
+        if !s.contains(CHECKBOX_STARTS) {
+            return s.to_string();
+        }
+        let chars: Vec<char> = s.chars().collect();
+        let mut out = String::with_capacity(s.len());
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let (mark, len) = match c {
+                '[' | '(' => bracket_box_chars(&chars[i..]).unwrap_or((None, 0)),
+                '☑' | '■' | '☒' => (Some(CHECKED), 1),
+                '☐' | '□' => (Some(UNCHECKED), 1),
+                '⬚' => (Some(UNKNOWN_BOX), 1),
+                _ => (None, 0),
+            };
+            match mark {
+                Some(m) => {
+                    out.push(m);
+                    i += len;
+                    // Exactly one space between the mark and its option.
+                    while i < chars.len() && chars[i] == ' ' {
+                        i += 1;
+                    }
+                    if i < chars.len() && chars[i] != '\n' {
+                        out.push(' ');
+                    }
+                }
+                None => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    fn bracket_box_chars(chars: &[char]) -> Option<(Option<char>, usize)> {
+        let close = if chars[0] == '[' { ']' } else { ')' };
+        let mut i = 1;
+        let mut inner = None;
+        while i < chars.len() && i < 12 {
+            match chars[i] {
+                ' ' => {}
+                c if c == close => break,
+                c if inner.is_none() && is_tick(c) => inner = Some(c),
+                _ => return None,
+            }
+            i += 1;
+        }
+        if chars.get(i) != Some(&close) {
+            return None;
+        }
+        let mark = match inner {
+            Some('⬚') => UNKNOWN_BOX,
+            Some('☐') | Some('□') => UNCHECKED,
+            Some(_) => CHECKED,
+            None if close == ']' => UNCHECKED,
+            None => return None,
+        };
+        Some((Some(mark), i + 1))
+    }
+
+    #[test]
+    fn mark_checkboxes_by_bytes_agrees_with_characters() {
+        let pieces = [
+            "[",
+            "]",
+            "(",
+            ")",
+            " ",
+            "\n",
+            "○",
+            "◯",
+            "●",
+            "レ",
+            "☑",
+            "■",
+            "☒",
+            "☐",
+            "□",
+            "⬚",
+            "評価",
+            "a",
+            "その他",
+            "  ",
+            "（",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20000 {
+            let mut s = String::from("[");
+            for _ in 0..(seed % 16) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(mark_checkboxes(&s), mark_by_chars(&s), "{s:?}");
+            assert_eq!(mark_checkboxes(&s[1..]), mark_by_chars(&s[1..]), "{s:?}");
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+        }
+        // Boxes near the length limit, with and without a tick.
+        for k in 0..16 {
+            for (open, tick, close) in [("[", "", "]"), ("(", "○", ")"), ("[", "レ", "]")] {
+                let s = format!(
+                    "x{open}{}{tick}{}{close} 紙",
+                    " ".repeat(k),
+                    " ".repeat(k / 2)
+                );
+                assert_eq!(mark_checkboxes(&s), mark_by_chars(&s), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn collapse_spaces_byte_scan_agrees_with_characters() {
+        // Every character the rule acts on, its neighbours in UTF-8, and
+        // ordinary Japanese and ASCII text, in many orders.
+        let pieces = [
+            " ", "\t", "\u{0B}", "\u{0C}", "\u{a0}", "\u{3000}", "\u{2000}", "\u{200A}",
+            "\u{202F}", "\u{205F}", "\u{1680}", "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}",
+            "\u{FEFF}", "\0", "\n", "\r", "\u{2028}", "\u{2029}", "\u{2010}", "\u{2061}",
+            "\u{3001}", "\u{A1}", "\u{FEFE}", "\u{1681}", "評価", "a", "ー", "—",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..4000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 9) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(collapse_spaces(&s), collapse_by_chars(&s), "{s:?}");
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+        }
+    }
+
+    #[test]
+    fn collapse_spaces_around_zero_width_and_breaks() {
+        assert_eq!(
+            collapse_spaces("\u{200B} a\u{200B}b  c\u{FEFF} \u{2028}\u{3000}d\u{200B}\r\n \n"),
+            "ab c\nd"
+        );
+        assert_eq!(collapse_spaces("x\u{200B} \u{200B}y"), "x y");
+    }
 
     #[test]
     fn full_width_ascii_folds_but_meaningful_forms_stay() {

@@ -19,6 +19,8 @@
 //! columns. Placeholders are kept in the text and read as empty by
 //! [`value`] where a value is expected.
 
+use std::borrow::Cow;
+
 mod chars;
 mod date;
 mod html;
@@ -48,11 +50,27 @@ pub fn normalize_text(s: &str) -> String {
     if s.is_ascii() && !s.contains(['<', '&', '[', '(', '\t']) && !s.contains("  ") {
         return s.trim().to_string();
     }
-    let s = strip_tags(s);
-    let s = decode_entities(&s);
-    let s = fold_width(&s);
-    let s = unify_dashes(&s);
-    let s = mark_checkboxes(&s);
+    // Each rule is skipped, borrowing the cell, when it has nothing to do:
+    // copying every cell five times showed in profiles.
+    let s = if s.contains('<') {
+        Cow::Owned(strip_tags(s))
+    } else {
+        Cow::Borrowed(s)
+    };
+    let s = if s.contains('&') {
+        Cow::Owned(decode_entities(&s))
+    } else {
+        s
+    };
+    let s = match chars::fold_and_unify(&s) {
+        Cow::Owned(folded) => Cow::Owned(folded),
+        Cow::Borrowed(_) => s,
+    };
+    let s = if s.contains(chars::CHECKBOX_STARTS) {
+        Cow::Owned(mark_checkboxes(&s))
+    } else {
+        s
+    };
     collapse_spaces(&s)
 }
 

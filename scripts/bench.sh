@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Whole-pipeline benchmark: builds synthetic corpora of several sizes from the
+# bundled corpus and the fixtures, runs `hyokasho extract` on each with
+# --jobs 1 and --jobs 2, and for PDFs `pdftotext -layout` on the same files in
+# the same run (one process per file, serially and two at a time). Prints
+# documents/s, MB/s, ms/page, peak resident memory and the time ratio to
+# pdftotext.
+#
+# Every file of a corpus is unique (examples/bench_corpus.rs appends a blank
+# line or a PDF comment), so no document is skipped as a duplicate. Runs are
+# interleaved (hyokasho -j1, -j2, pdftotext, again) and repeated; the fastest
+# of the repeats is reported (with its CPU time, user + system, which shows
+# whether a second core was free), peak memory is the largest seen.
+#
+# Usage: scripts/bench.sh [--text SIZES] [--pdf SIZES] [--repeat N] [--dir DIR]
+#   --text SIZES  comma-separated corpus sizes for text input (default 100,1000,10000;
+#                 "" to skip)
+#   --pdf SIZES   the same for PDF input (default 100,1000)
+#   --repeat N    runs of each measurement (default 3)
+#   --dir DIR     scratch folder for corpora and outputs (default target/bench);
+#                 each corpus is removed once measured
+# Needs /usr/bin/time (Debian `time`) and pdftotext (`poppler-utils`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+text_sizes="100,1000,10000"
+pdf_sizes="100,1000"
+repeat=3
+dir="target/bench"
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --text) text_sizes="$2"; shift 2 ;;
+    --pdf) pdf_sizes="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    --dir) dir="$2"; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+[ -x /usr/bin/time ] || { echo "/usr/bin/time not found (apt-get install time)" >&2; exit 1; }
+if [ -n "$pdf_sizes" ]; then
+  command -v pdftotext >/dev/null || { echo "pdftotext not found (apt-get install poppler-utils)" >&2; exit 1; }
+fi
+
+cargo build --release --quiet --bin hyokasho --example bench_corpus
+target="${CARGO_TARGET_DIR:-target}"
+bin="$target/release/hyokasho"
+gen="$target/release/examples/bench_corpus"
+
+text_seeds=(corpus/*.txt tests/fixtures/*.sjis.txt tests/fixtures/*.eucjp.txt
+            tests/fixtures/*.utf16le-bom.txt tests/fixtures/*.utf8-bom-crlf.txt)
+pdf_seeds=(tests/fixtures/000_urayasu.calc.pdf tests/fixtures/001_kawasaki.calc.pdf
+           tests/fixtures/003_matsudo.calc.pdf tests/fixtures/001_kawasaki.identity-h.pdf
+           tests/fixtures/001_kawasaki.unijis-ucs2.pdf tests/fixtures/001_kawasaki.90ms-rksj.pdf
+           tests/fixtures/001_kawasaki.encrypted-aes256.pdf)
+
+# Wall seconds, peak KiB and CPU seconds (user + system) of one command.
+measure() {
+  local f="$dir/time.txt"
+  /usr/bin/time -o "$f" -f '%e %M %U %S' "$@" >/dev/null 2>&1 || true
+  tail -n 1 "$f" | awk '{print $1, $2, $3 + $4}'
+}
+
+printf '%-5s %6s %8s %6s %4s %8s %7s %8s %8s %8s %8s %9s %7s\n' \
+  input docs MB pages jobs seconds cpu_s docs/s MB/s ms/page RSS_MB pdftotext ratio
+bench() {
+  local kind="$1" n="$2"; shift 2
+  local corpus="$dir/$kind-$n" out="$dir/out"
+  rm -rf "$corpus"
+  local info bytes pages=0
+  info=$("$gen" "$n" "$corpus" "$@")
+  bytes=$(awk -F'\t' '$1 == "bytes" {print $2}' <<<"$info")
+  if [ "$kind" = pdf ]; then
+    while IFS=$'\t' read -r seed copies; do
+      p=$(pdfinfo "$seed" 2>/dev/null | awk '/^Pages:/ {print $2}')
+      pages=$((pages + ${p:-0} * copies))
+    done < <(tail -n +3 <<<"$info")
+  fi
+  local -A best=() rss=() cpu=()
+  for _ in $(seq "$repeat"); do
+    for j in 1 2; do
+      read -r s k c < <(measure "$bin" extract "$corpus" -o "$out" -q --jobs "$j")
+      if awk -v a="${best[$j]:-1e9}" -v b="$s" 'BEGIN {exit !(b < a)}'; then
+        best[$j]=$s; cpu[$j]=$c
+      fi
+      rss[$j]=$(( k > ${rss[$j]:-0} ? k : ${rss[$j]:-0} ))
+    done
+    if [ "$kind" = pdf ]; then
+      for j in 1 2; do
+        read -r s _ < <(measure sh -c "find '$corpus' -name '*.pdf' -print0 | xargs -0 -P $j -I{} pdftotext -layout {} /dev/null")
+        best[p$j]=$(awk -v a="${best[p$j]:-1e9}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+      done
+    fi
+  done
+  for j in 1 2; do
+    awk -v kind="$kind" -v n="$n" -v b="$bytes" -v p="$pages" -v j="$j" -v s="${best[$j]}" \
+        -v k="${rss[$j]}" -v c="${cpu[$j]}" -v ps="${best[p$j]:-}" 'BEGIN {
+      s = (s > 0 ? s : 0.005)
+      printf "%-5s %6d %8.1f %6s %4d %8.2f %7.2f %8.1f %8.1f %8s %8.1f %9s %7s\n",
+        kind, n, b / 1e6, (p > 0 ? p : "-"), j, s, c, n / s, b / 1e6 / s,
+        (p > 0 ? sprintf("%.3f", s * 1000 / p) : "-"), k / 1024,
+        (ps != "" ? sprintf("%.2f", ps) : "-"),
+        (ps != "" ? sprintf("%.2f", s / (ps > 0 ? ps : 0.005)) : "-") }'
+  done
+  awk -v a="${best[1]}" -v b="${best[2]}" -v kind="$kind" -v n="$n" \
+    'BEGIN {printf "%-5s %6d  speed-up with 2 jobs: %.2fx\n", kind, n, a / (b > 0 ? b : 0.005)}'
+  rm -rf "$corpus" "$out"
+}
+
+IFS=, read -r -a sizes <<<"$text_sizes"
+for n in "${sizes[@]}"; do [ -n "$n" ] && bench text "$n" "${text_seeds[@]}"; done
+IFS=, read -r -a sizes <<<"$pdf_sizes"
+for n in "${sizes[@]}"; do [ -n "$n" ] && bench pdf "$n" "${pdf_seeds[@]}"; done
+exit 0
