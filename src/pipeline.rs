@@ -77,7 +77,7 @@ pub fn process(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown cause".into());
             failed(
-                file,
+                &file.display,
                 doc_id,
                 Format::sniff(&[], &file.display),
                 format!(
@@ -91,27 +91,32 @@ pub fn process(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
 }
 
 fn process_inner(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
-    let bytes = match source::read(&file.path, opts.max_file_bytes) {
-        Ok(b) => b,
-        Err(e) => {
-            return failed(
-                file,
-                doc_id,
-                Format::sniff(&[], &file.display),
-                e.to_string(),
-            );
-        }
-    };
-    let format = Format::sniff(&bytes, &file.display);
-    let decoded = match decode::decode(&bytes, &file.display, &opts.limits) {
-        Ok(d) => d,
-        Err(e) => return failed(file, doc_id, format, e.to_string()),
-    };
-    drop(bytes);
-    build(file, doc_id, decoded)
+    match source::read(&file.path, opts.max_file_bytes) {
+        Ok(bytes) => process_bytes(&bytes, &file.display, doc_id, opts),
+        Err(e) => failed(
+            &file.display,
+            doc_id,
+            Format::sniff(&[], &file.display),
+            e.to_string(),
+        ),
+    }
 }
 
-fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
+/// Runs decode → segment → extract on a document already in memory, named
+/// `name` (its `source_path`; the extension helps tell the format).
+///
+/// Unlike [`process`], panics are not caught here and `elapsed_ms` is left
+/// at 0: this is the one code path [`process`] wraps, exposed so that the
+/// fuzz targets see any panic the stages raise.
+pub fn process_bytes(bytes: &[u8], name: &str, doc_id: &str, opts: &Options) -> DocOutput {
+    let format = Format::sniff(bytes, name);
+    match decode::decode(bytes, name, &opts.limits) {
+        Ok(decoded) => build(name, doc_id, decoded),
+        Err(e) => failed(name, doc_id, format, e.to_string()),
+    }
+}
+
+fn build(display: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
     let Decoded {
         format,
         encoding,
@@ -135,7 +140,7 @@ fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
     let records = extract::extract(doc_id, &seg, &mut warnings);
     let document = DocumentRecord {
         doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
+        source_path: display.to_string(),
         format: format.as_str(),
         encoding: Some(encoding),
         pages,
@@ -153,7 +158,7 @@ fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
     };
     let manifest = ManifestDoc {
         doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
+        source_path: display.to_string(),
         status: status.as_str(),
         error,
         counts: records.counts().into_iter().collect(),
@@ -169,10 +174,10 @@ fn build(file: &SourceFile, doc_id: &str, decoded: Decoded) -> DocOutput {
 }
 
 /// The output for a file that could not be read at all.
-fn failed(file: &SourceFile, doc_id: &str, format: Format, error: String) -> DocOutput {
+fn failed(display: &str, doc_id: &str, format: Format, error: String) -> DocOutput {
     let document = DocumentRecord {
         doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
+        source_path: display.to_string(),
         format: format.as_str(),
         encoding: (format == Format::Pdf).then(|| "pdf".to_string()),
         pages: None,
@@ -191,7 +196,7 @@ fn failed(file: &SourceFile, doc_id: &str, format: Format, error: String) -> Doc
     let records = Records::default();
     let manifest = ManifestDoc {
         doc_id: doc_id.to_string(),
-        source_path: file.display.clone(),
+        source_path: display.to_string(),
         status: Status::Failed.as_str(),
         error: Some(error),
         warnings: Vec::new(),
