@@ -91,29 +91,49 @@ pub fn process(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
 }
 
 fn process_inner(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
-    match source::read(&file.path, opts.max_file_bytes) {
-        Ok(bytes) => process_bytes(&bytes, &file.display, doc_id, opts),
-        Err(e) => failed(
-            &file.display,
-            doc_id,
-            Format::sniff(&[], &file.display),
-            e.to_string(),
-        ),
-    }
+    let bytes = match source::read(&file.path, opts.max_file_bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            return failed(
+                &file.display,
+                doc_id,
+                Format::sniff(&[], &file.display),
+                e.to_string(),
+            );
+        }
+    };
+    let decoded = decode_bytes(&bytes, &file.display, doc_id, opts);
+    // The raw bytes are not needed past decoding; a large PDF's would
+    // otherwise be held through segmentation and extraction.
+    drop(bytes);
+    decoded.map_or_else(|out| *out, |d| build(&file.display, doc_id, d))
 }
 
 /// Runs decode → segment → extract on a document already in memory, named
 /// `name` (its `source_path`; the extension helps tell the format).
 ///
 /// Unlike [`process`], panics are not caught here and `elapsed_ms` is left
-/// at 0: this is the one code path [`process`] wraps, exposed so that the
-/// fuzz targets see any panic the stages raise.
+/// at 0: this is the code path [`process`] wraps, exposed so that the fuzz
+/// targets see any panic the stages raise.
 pub fn process_bytes(bytes: &[u8], name: &str, doc_id: &str, opts: &Options) -> DocOutput {
-    let format = Format::sniff(bytes, name);
-    match decode::decode(bytes, name, &opts.limits) {
-        Ok(decoded) => build(name, doc_id, decoded),
-        Err(e) => failed(name, doc_id, format, e.to_string()),
-    }
+    decode_bytes(bytes, name, doc_id, opts).map_or_else(|out| *out, |d| build(name, doc_id, d))
+}
+
+/// Decodes, or gives the failed document's output.
+fn decode_bytes(
+    bytes: &[u8],
+    name: &str,
+    doc_id: &str,
+    opts: &Options,
+) -> Result<Decoded, Box<DocOutput>> {
+    decode::decode(bytes, name, &opts.limits).map_err(|e| {
+        Box::new(failed(
+            name,
+            doc_id,
+            Format::sniff(bytes, name),
+            e.to_string(),
+        ))
+    })
 }
 
 fn build(display: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
