@@ -153,6 +153,20 @@ mod tests {
         assert_eq!(id, "af1349b9f5f9a1a6");
     }
 
+    /// The files' paths below `dir`.
+    fn relative_names(files: &[SourceFile], dir: &Path) -> Vec<String> {
+        files
+            .iter()
+            .map(|f| {
+                f.path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    }
+
     #[test]
     fn discover_walks_folders_in_sorted_order() {
         let dir = std::env::temp_dir().join(format!("hyokasho-src-{}", std::process::id()));
@@ -162,16 +176,7 @@ mod tests {
         fs::write(dir.join("a.txt"), "x").unwrap();
         fs::write(dir.join(".hidden"), "x").unwrap();
         let files = discover(std::slice::from_ref(&dir), &[]).unwrap();
-        let names: Vec<_> = files
-            .iter()
-            .map(|f| {
-                f.path
-                    .strip_prefix(&dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
+        let names = relative_names(&files, &dir);
         assert_eq!(names, ["a.txt", "b/2.txt"]);
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -186,16 +191,7 @@ mod tests {
         std::os::unix::fs::symlink("..", dir.join("a/up")).unwrap();
         std::os::unix::fs::symlink("../a", dir.join("a/again")).unwrap();
         let files = discover(std::slice::from_ref(&dir), &[]).unwrap();
-        let names: Vec<_> = files
-            .iter()
-            .map(|f| {
-                f.path
-                    .strip_prefix(&dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
+        let names = relative_names(&files, &dir);
         assert_eq!(names, ["a/doc.txt"]);
         // A skipped folder (the output folder) is not walked.
         fs::create_dir_all(dir.join("out")).unwrap();
