@@ -142,9 +142,9 @@ impl Cache {
 /// records) and the limits, which decide what a document yields.
 fn key(options: &Options) -> String {
     let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| fs::read(p).ok())
-        .map(|bytes| blake3::hash(&bytes).to_hex().to_string())
+        .and_then(File::open)
+        .and_then(|f| blake3::Hasher::new().update_reader(f).map(|h| h.finalize()))
+        .map(|hash| hash.to_hex().to_string())
         .unwrap_or_default();
     let pdf = &options.limits.pdf;
     format!(

@@ -586,13 +586,21 @@ mod tests {
 
     #[test]
     fn a_marker_cannot_move_files_out_of_the_staging_folder() {
-        let dir = scratch("tamper");
+        // The output folder inside a scratch folder of its own, so that its
+        // parent holds nothing else.
+        let root = scratch("tamper");
+        let dir = root.join("out");
+        fs::create_dir_all(&dir).unwrap();
         let staging = dead_staging(&dir);
         fs::write(staging.join("x.csv"), "x").unwrap();
+        // Followed, "../escape.csv" would move the output folder's own
+        // escape.csv up into its parent.
+        fs::write(dir.join("escape.csv"), "stays").unwrap();
         fs::write(staging.join(COMMIT), "../escape.csv\nx.csv\n").unwrap();
         recover_stale_staging(&dir).unwrap();
         assert!(dir.join("x.csv").exists());
-        assert!(!dir.parent().unwrap().join("escape.csv").exists());
-        fs::remove_dir_all(&dir).unwrap();
+        assert!(dir.join("escape.csv").exists());
+        assert!(!root.join("escape.csv").exists());
+        fs::remove_dir_all(&root).unwrap();
     }
 }
