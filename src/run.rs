@@ -124,22 +124,37 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     let written = (Mutex::new(0usize), Condvar::new());
     let (tx, rx) = mpsc::channel::<(usize, DocOutput)>();
     let mut write_error = None;
-    pool.in_place_scope(|scope| {
-        for _ in 0..config.jobs.max(1) {
+    // The worker loops are plain threads, not rayon tasks: they block in
+    // `wait_for_writer`, and a rayon thread waiting in a join (lopdf parses
+    // in parallel) may steal a blocked task and so wait on itself. Each
+    // document is processed on the pool, which never runs a blocking task.
+    let mut spawn_error = None;
+    std::thread::scope(|scope| {
+        for n in 0..config.jobs.max(1) {
             let tx = tx.clone();
-            let (jobs, next, options, cache, written) =
-                (&jobs, &next, &config.options, &cache, &written);
-            scope.spawn(move |_| {
+            let (jobs, next, options, cache, written, pool) =
+                (&jobs, &next, &config.options, &cache, &written, &pool);
+            let worker = move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
                     wait_for_writer(written, i, window);
-                    let out = process(job, options, cache.as_ref());
+                    let out = pool.install(|| process(job, options, cache.as_ref()));
                     if tx.send((i, out)).is_err() {
                         break;
                     }
                 }
-            });
+            };
+            let spawned = std::thread::Builder::new()
+                .name(format!("hyokasho-worker-{n}"))
+                .spawn_scoped(scope, worker);
+            if let Err(e) = spawned {
+                // Fewer workers only slow the run; none cannot run it.
+                if n == 0 {
+                    spawn_error = Some(e.to_string());
+                }
+                break;
+            }
         }
         drop(tx);
         // Results arrive in any order; write them in job order.
@@ -169,6 +184,9 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
         }
     });
     bar.finish_and_clear();
+    if let Some(e) = spawn_error {
+        return Err(RunError::Threads(e));
+    }
     if let Some(e) = write_error {
         return Err(e.into());
     }
