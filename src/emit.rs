@@ -73,18 +73,49 @@ pub struct CsvStyle {
     pub encoding: CsvEncoding,
 }
 
-enum CsvOut {
-    /// Exact output: the csv crate writes the records directly.
-    Plain(Box<csv::Writer<BufWriter<File>>>),
-    /// Excel or CP932 output: each line is built, then transformed.
-    Styled(BufWriter<File>),
-}
-
 struct TableWriter {
     table: &'static Table,
-    csv: Option<CsvOut>,
+    csv: Option<BufWriter<File>>,
     jsonl: Option<BufWriter<File>>,
+}
+
+/// Turns one document's records into the bytes its CSV and JSONL lines
+/// take, so that the work is done by the worker threads and the writer
+/// only appends bytes. Cheap to copy; one per worker.
+#[derive(Debug, Clone, Copy)]
+pub struct Encoder {
+    csv: bool,
+    jsonl: bool,
     style: CsvStyle,
+}
+
+/// One document's lines for every table, in [`schema::TABLES`] order.
+///
+/// The buffers are meant to be reused ([`Encoded::clear`]): the writer
+/// hands them back to the workers, so a run allocates a few sets of them,
+/// not one per document.
+#[derive(Debug, Default)]
+pub struct Encoded {
+    tables: Vec<EncodedTable>,
+    /// CP932 replacements made in the CSV lines.
+    replaced: usize,
+}
+
+#[derive(Debug, Default)]
+struct EncodedTable {
+    csv: Vec<u8>,
+    jsonl: Vec<u8>,
+}
+
+impl Encoded {
+    /// Empties the buffers, keeping their capacity.
+    pub fn clear(&mut self) {
+        for t in &mut self.tables {
+            t.csv.clear();
+            t.jsonl.clear();
+        }
+        self.replaced = 0;
+    }
 }
 
 /// Streams records into the output tables.
@@ -92,6 +123,7 @@ pub struct Emitter {
     dir: PathBuf,
     staging: PathBuf,
     writers: Vec<TableWriter>,
+    encoder: Encoder,
     sqlite: Option<sqlite::SqliteWriter>,
     report: report::ReportData,
     /// Whether CSV files are written in CP932 (replacements are counted).
@@ -101,6 +133,73 @@ pub struct Emitter {
     /// grow with the corpus.
     manifest_docs: BufWriter<File>,
     manifest_doc_count: usize,
+    writeback: Writeback,
+}
+
+/// Starts writing the staged tables to disk while the run goes on, so
+/// that the sync before the commit (which makes the tables durable) has
+/// little left to do: for large outputs it was a third of the run.
+///
+/// A background thread syncs every table file each time another
+/// [`Writeback::EVERY`] bytes have been appended. Only speed depends on
+/// it; the final sync in [`Emitter::finish`] is what guarantees
+/// durability.
+struct Writeback {
+    files: Vec<File>,
+    kick: Option<std::sync::mpsc::SyncSender<Vec<File>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    unsynced: usize,
+}
+
+impl Writeback {
+    const EVERY: usize = 32 << 20;
+
+    fn new() -> Writeback {
+        let (kick, work) = std::sync::mpsc::sync_channel::<Vec<File>>(1);
+        let thread = std::thread::Builder::new()
+            .name("hyokasho-writeback".into())
+            .spawn(move || {
+                for files in work {
+                    for f in files {
+                        // Best effort: failures show in the final sync.
+                        let _ = f.sync_data();
+                    }
+                }
+            })
+            .ok();
+        Writeback {
+            files: Vec::new(),
+            kick: thread.as_ref().map(|_| kick),
+            thread,
+            unsynced: 0,
+        }
+    }
+
+    /// Counts bytes appended, and asks for a sync when enough are.
+    fn wrote(&mut self, bytes: usize) {
+        self.unsynced += bytes;
+        if self.unsynced < Self::EVERY {
+            return;
+        }
+        let Some(kick) = &self.kick else { return };
+        let files: Vec<File> = self
+            .files
+            .iter()
+            .filter_map(|f| f.try_clone().ok())
+            .collect();
+        // A sync still running covers most of these bytes: skip, not wait.
+        if kick.try_send(files).is_ok() {
+            self.unsynced = 0;
+        }
+    }
+
+    /// Waits for the background thread to stop.
+    fn stop(&mut self) {
+        self.kick = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// The staged file of manifest entries (not one of the output files).
@@ -128,54 +227,43 @@ impl Emitter {
         let staging = staging_dir(dir);
         fs::create_dir_all(&staging).map_err(io)?;
         let mut writers = Vec::new();
+        let mut writeback = Writeback::new();
         for table in schema::TABLES {
-            let open = |ext: &str| -> Result<BufWriter<File>, EmitError> {
+            let mut open = |ext: &str| -> Result<BufWriter<File>, EmitError> {
                 let path = staging.join(format!("{}.{ext}", table.name));
                 let file = File::create(&path).map_err(|source| EmitError::Io { path, source })?;
+                if let Ok(clone) = file.try_clone() {
+                    writeback.files.push(clone);
+                }
                 Ok(BufWriter::with_capacity(1 << 16, file))
             };
-            let csv = if !formats.contains(&TableFormat::Csv) {
-                None
-            } else if style == CsvStyle::default() {
-                let mut w = csv::WriterBuilder::new()
-                    .has_headers(false)
-                    .terminator(csv::Terminator::Any(b'\n'))
-                    .from_writer(open("csv")?);
-                w.write_record(table.columns.iter().map(|c| c.name))
-                    .map_err(|source| EmitError::Csv {
-                        table: table.name.into(),
-                        source,
-                    })?;
-                Some(CsvOut::Plain(Box::new(w)))
-            } else {
+            let csv = if formats.contains(&TableFormat::Csv) {
                 let mut out = open("csv")?;
+                let mut header = Vec::new();
                 if style.excel && style.encoding == CsvEncoding::Utf8 {
                     // Japanese Excel reads UTF-8 without a BOM as CP932.
-                    out.write_all("\u{feff}".as_bytes())
-                        .map_err(|source| EmitError::Io {
-                            path: staging.clone(),
-                            source,
-                        })?;
+                    header.extend_from_slice("\u{feff}".as_bytes());
                 }
-                write_styled_line(
-                    &mut out,
+                write_csv_line(
+                    &mut header,
                     table,
                     style,
                     table.columns.iter().map(|c| c.name.into()),
                 )?;
-                Some(CsvOut::Styled(out))
+                out.write_all(&header).map_err(|source| EmitError::Io {
+                    path: staging.join(format!("{}.csv", table.name)),
+                    source,
+                })?;
+                Some(out)
+            } else {
+                None
             };
             let jsonl = if formats.contains(&TableFormat::Jsonl) {
                 Some(open("jsonl")?)
             } else {
                 None
             };
-            writers.push(TableWriter {
-                table,
-                csv,
-                jsonl,
-                style,
-            });
+            writers.push(TableWriter { table, csv, jsonl });
         }
         let sqlite = if formats.contains(&TableFormat::Sqlite) {
             Some(sqlite::SqliteWriter::create(
@@ -197,32 +285,63 @@ impl Emitter {
             dir: dir.to_path_buf(),
             staging,
             writers,
+            encoder: Encoder {
+                csv: formats.contains(&TableFormat::Csv),
+                jsonl: formats.contains(&TableFormat::Jsonl),
+                style,
+            },
             sqlite,
             report,
             cp932: formats.contains(&TableFormat::Csv) && style.encoding == CsvEncoding::Cp932,
             manifest_docs: BufWriter::with_capacity(1 << 16, docs_file),
             manifest_doc_count: 0,
+            writeback,
         })
     }
 
-    /// Appends one document's records to every table, its entry to the
-    /// manifest and its rows to the report. With CP932 CSV files, the
-    /// characters replaced are counted in `doc.manifest` first.
-    pub fn write(&mut self, doc: &mut DocOutput) -> Result<(), EmitError> {
-        let r = &doc.records;
-        let mut n = self.append("documents", std::slice::from_ref(&doc.document))?;
-        n += self.append("rows", &r.rows)?;
-        n += self.append("systems", &r.systems)?;
-        n += self.append("files", &r.files)?;
-        n += self.append("contractors", &r.contractors)?;
-        n += self.append("provisions", &r.provisions)?;
-        n += self.append("risk_ratings", &r.risk_ratings)?;
-        n += self.append("choices", &r.choices)?;
-        n += self.append("changes", &r.changes)?;
-        n += self.append("corrections", &r.corrections)?;
-        n += self.append("incidents", &r.incidents)?;
+    /// The encoder for this emitter's formats, for the worker threads.
+    pub fn encoder(&self) -> Encoder {
+        self.encoder
+    }
+
+    /// Appends one document to every table (its lines as `encoded` by
+    /// [`Encoder::encode`]), its entry to the manifest and its rows to the
+    /// report. With CP932 CSV files, the characters replaced are counted
+    /// in `doc.manifest` first.
+    pub fn write(&mut self, doc: &mut DocOutput, encoded: &Encoded) -> Result<(), EmitError> {
+        let mut bytes = 0;
+        for (w, lines) in self.writers.iter_mut().zip(&encoded.tables) {
+            bytes += lines.csv.len() + lines.jsonl.len();
+            let io = |ext: &str, source| EmitError::Io {
+                path: self.staging.join(format!("{}.{ext}", w.table.name)),
+                source,
+            };
+            if let Some(csv) = &mut w.csv {
+                csv.write_all(&lines.csv).map_err(|e| io("csv", e))?;
+            }
+            if let Some(jsonl) = &mut w.jsonl {
+                jsonl.write_all(&lines.jsonl).map_err(|e| io("jsonl", e))?;
+            }
+        }
+        self.writeback.wrote(bytes);
+        if let Some(db) = &mut self.sqlite {
+            let r = &doc.records;
+            let mut tables = schema::TABLES.iter();
+            let mut next = || tables.next().ok_or_else(no_such_table);
+            db.insert(next()?, std::slice::from_ref(&doc.document))?;
+            db.insert(next()?, &r.rows)?;
+            db.insert(next()?, &r.systems)?;
+            db.insert(next()?, &r.files)?;
+            db.insert(next()?, &r.contractors)?;
+            db.insert(next()?, &r.provisions)?;
+            db.insert(next()?, &r.risk_ratings)?;
+            db.insert(next()?, &r.choices)?;
+            db.insert(next()?, &r.changes)?;
+            db.insert(next()?, &r.corrections)?;
+            db.insert(next()?, &r.incidents)?;
+        }
         if self.cp932 {
-            doc.manifest.cp932_replacements = Some(n);
+            doc.manifest.cp932_replacements = Some(encoded.replaced);
         }
         self.report.add(doc).map_err(|source| EmitError::Io {
             path: self.staging.join(report::FILE_NAME),
@@ -260,39 +379,16 @@ impl Emitter {
         Ok(())
     }
 
-    /// Appends records to one table in every format; returns the CP932
-    /// replacements made.
-    fn append<T: Serialize>(&mut self, name: &str, records: &[T]) -> Result<usize, EmitError> {
-        let w = self
-            .writers
-            .iter_mut()
-            .find(|w| w.table.name == name)
-            .ok_or_else(|| EmitError::Io {
-                path: PathBuf::from(name),
-                source: std::io::Error::other("no such table in the schema"),
-            })?;
-        if let Some(db) = &mut self.sqlite {
-            db.insert(w.table, records)?;
-        }
-        w.append(records)
-    }
-
     /// Writes the manifest, flushes every table and moves them all into
     /// the output folder. `manifest` has an empty `documents` list, which
     /// is replaced by the entries of the documents written.
     pub fn finish<M: Serialize>(mut self, manifest: &M) -> Result<(), EmitError> {
+        self.writeback.stop();
         let mut names = Vec::new();
         for w in self.writers {
             let name = w.table.name;
-            if let Some(csv) = w.csv {
-                let mut inner = match csv {
-                    CsvOut::Plain(csv) => csv.into_inner().map_err(|e| EmitError::Io {
-                        path: PathBuf::from(format!("{name}.csv")),
-                        source: std::io::Error::other(e.to_string()),
-                    })?,
-                    CsvOut::Styled(out) => out,
-                };
-                flush(&mut inner, &self.staging)?;
+            if let Some(mut csv) = w.csv {
+                flush(&mut csv, &self.staging)?;
                 names.push(format!("{name}.csv"));
             }
             if let Some(mut jsonl) = w.jsonl {
@@ -444,10 +540,17 @@ fn recover_stale_staging(dir: &Path) -> Result<(), EmitError> {
     Ok(())
 }
 
-/// Writes one CSV line in an Excel or CP932 style; returns the CP932
+fn no_such_table() -> EmitError {
+    EmitError::Io {
+        path: PathBuf::from("schema"),
+        source: std::io::Error::other("a record type has no table in the schema"),
+    }
+}
+
+/// Appends one CSV line in the given style to `out`; returns the CP932
 /// replacements made.
-fn write_styled_line<'a>(
-    out: &mut BufWriter<File>,
+fn write_csv_line<'a>(
+    out: &mut Vec<u8>,
     table: &Table,
     style: CsvStyle,
     cells: impl Iterator<Item = std::borrow::Cow<'a, str>>,
@@ -474,18 +577,15 @@ fn write_styled_line<'a>(
         path: PathBuf::from(format!("{}.csv", table.name)),
         source: std::io::Error::other(e.to_string()),
     })?;
-    let io = |source| EmitError::Io {
-        path: PathBuf::from(format!("{}.csv", table.name)),
-        source,
-    };
     match style.encoding {
-        CsvEncoding::Utf8 => out.write_all(&line).map_err(io).map(|()| 0),
+        CsvEncoding::Utf8 => {
+            out.extend_from_slice(&line);
+            Ok(0)
+        }
         CsvEncoding::Cp932 => {
             // The csv crate only joins the UTF-8 cells it was given.
             let text = String::from_utf8_lossy(&line);
-            let mut bytes = Vec::with_capacity(line.len());
-            let replaced = excel::encode_cp932(&text, &mut bytes);
-            out.write_all(&bytes).map_err(io).map(|()| replaced)
+            Ok(excel::encode_cp932(&text, out))
         }
     }
 }
@@ -501,36 +601,73 @@ fn cell(record: &serde_json::Value, column: &str) -> std::borrow::Cow<'static, s
     }
 }
 
-impl TableWriter {
-    fn append<T: Serialize>(&mut self, records: &[T]) -> Result<usize, EmitError> {
+impl Encoder {
+    /// Encodes every record of a document into `into` (cleared first).
+    pub fn encode(&self, doc: &DocOutput, into: &mut Encoded) -> Result<(), EmitError> {
+        into.clear();
+        into.tables
+            .resize_with(schema::TABLES.len(), EncodedTable::default);
+        let r = &doc.records;
+        let mut parts = schema::TABLES.iter().zip(into.tables.iter_mut());
+        let mut next = || parts.next().ok_or_else(no_such_table);
+        let mut n = 0;
+        n += self.table(next()?, std::slice::from_ref(&doc.document))?;
+        n += self.table(next()?, &r.rows)?;
+        n += self.table(next()?, &r.systems)?;
+        n += self.table(next()?, &r.files)?;
+        n += self.table(next()?, &r.contractors)?;
+        n += self.table(next()?, &r.provisions)?;
+        n += self.table(next()?, &r.risk_ratings)?;
+        n += self.table(next()?, &r.choices)?;
+        n += self.table(next()?, &r.changes)?;
+        n += self.table(next()?, &r.corrections)?;
+        n += self.table(next()?, &r.incidents)?;
+        into.replaced = n;
+        Ok(())
+    }
+
+    /// Encodes one table's records; returns the CP932 replacements made.
+    fn table<T: Serialize>(
+        &self,
+        (table, out): (&'static Table, &mut EncodedTable),
+        records: &[T],
+    ) -> Result<usize, EmitError> {
+        let csv_err = |source| EmitError::Csv {
+            table: table.name.into(),
+            source,
+        };
         let mut replaced = 0;
-        for record in records {
-            match &mut self.csv {
-                Some(CsvOut::Plain(csv)) => {
-                    csv.serialize(record).map_err(|source| EmitError::Csv {
-                        table: self.table.name.into(),
-                        source,
-                    })?;
-                }
-                Some(CsvOut::Styled(out)) => {
-                    let value = serde_json::to_value(record).map_err(|source| EmitError::Json {
-                        table: self.table.name.into(),
-                        source,
-                    })?;
-                    let cells = self.table.columns.iter().map(|c| cell(&value, c.name));
-                    replaced += write_styled_line(out, self.table, self.style, cells)?;
-                }
-                None => {}
+        if self.csv && self.style == CsvStyle::default() {
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(&mut out.csv);
+            for record in records {
+                w.serialize(record).map_err(csv_err)?;
             }
-            if let Some(jsonl) = &mut self.jsonl {
-                serde_json::to_writer(&mut *jsonl, record).map_err(|source| EmitError::Json {
-                    table: self.table.name.into(),
+            w.flush().map_err(|source| EmitError::Io {
+                path: PathBuf::from(format!("{}.csv", table.name)),
+                source,
+            })?;
+        } else if self.csv {
+            for record in records {
+                let value = serde_json::to_value(record).map_err(|source| EmitError::Json {
+                    table: table.name.into(),
                     source,
                 })?;
-                jsonl.write_all(b"\n").map_err(|source| EmitError::Io {
-                    path: PathBuf::from(format!("{}.jsonl", self.table.name)),
-                    source,
+                let cells = table.columns.iter().map(|c| cell(&value, c.name));
+                replaced += write_csv_line(&mut out.csv, table, self.style, cells)?;
+            }
+        }
+        if self.jsonl {
+            for record in records {
+                serde_json::to_writer(&mut out.jsonl, record).map_err(|source| {
+                    EmitError::Json {
+                        table: table.name.into(),
+                        source,
+                    }
                 })?;
+                out.jsonl.push(b'\n');
             }
         }
         Ok(replaced)

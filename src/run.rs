@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cache::{Cache, CacheError};
-use crate::emit::{CsvEncoding, CsvStyle, EmitError, Emitter, TableFormat};
+use crate::emit::{CsvEncoding, CsvStyle, EmitError, Emitter, Encoded, TableFormat};
 use crate::pipeline::{self, DocOutput, ManifestDoc, Options};
 use crate::source::{self, SourceError, SourceFile};
 
@@ -122,7 +122,12 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     // piled up whenever the writer fell behind (memory grew with the corpus).
     let window = 4 * config.jobs.max(1);
     let written = (Mutex::new(0usize), Condvar::new());
-    let (tx, rx) = mpsc::channel::<(usize, DocOutput)>();
+    let (tx, rx) = mpsc::channel::<(usize, DocOutput, Result<Encoded, EmitError>)>();
+    // Encoded documents' buffers, handed back by the writer for reuse: at
+    // most `window` plus one per worker are ever in use, so their memory
+    // is allocated once, not per document.
+    let spare: Mutex<Vec<Encoded>> = Mutex::new(Vec::new());
+    let encoder = emitter.encoder();
     let mut write_error = None;
     // The worker loops are plain threads, not rayon tasks: they block in
     // `wait_for_writer`, and a rayon thread waiting in a join (lopdf parses
@@ -132,15 +137,28 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     std::thread::scope(|scope| {
         for n in 0..config.jobs.max(1) {
             let tx = tx.clone();
-            let (jobs, next, options, cache, written, pool) =
-                (&jobs, &next, &config.options, &cache, &written, &pool);
+            let (jobs, next, options, cache, written, pool, spare) = (
+                &jobs,
+                &next,
+                &config.options,
+                &cache,
+                &written,
+                &pool,
+                &spare,
+            );
             let worker = move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
                     wait_for_writer(written, i, window);
                     let out = pool.install(|| process(job, options, cache.as_ref()));
-                    if tx.send((i, out)).is_err() {
+                    let mut encoded = spare
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .pop()
+                        .unwrap_or_default();
+                    let encoded = encoder.encode(&out, &mut encoded).map(|()| encoded);
+                    if tx.send((i, out, encoded)).is_err() {
                         break;
                     }
                 }
@@ -160,20 +178,31 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
         // Results arrive in any order; write them in job order.
         let mut pending = BTreeMap::new();
         let mut expected = 0usize;
-        for (i, out) in rx {
-            pending.insert(i, out);
-            while let Some(mut out) = pending.remove(&expected) {
+        for (i, out, encoded) in rx {
+            pending.insert(i, (out, encoded));
+            while let Some((mut out, encoded)) = pending.remove(&expected) {
                 bar.inc(1);
                 out.manifest.duplicates = jobs[expected].duplicates.clone();
                 tally(&mut totals, &out);
-                if write_error.is_none() {
-                    match emitter.write(&mut out) {
-                        Ok(()) => {
-                            if let Some(n) = out.manifest.cp932_replacements {
-                                *totals.cp932_replacements.get_or_insert(0) += n;
+                match encoded {
+                    Ok(encoded) => {
+                        if write_error.is_none() {
+                            match emitter.write(&mut out, &encoded) {
+                                Ok(()) => {
+                                    if let Some(n) = out.manifest.cp932_replacements {
+                                        *totals.cp932_replacements.get_or_insert(0) += n;
+                                    }
+                                }
+                                Err(e) => write_error = Some(e),
                             }
                         }
-                        Err(e) => write_error = Some(e),
+                        spare
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .push(encoded);
+                    }
+                    Err(e) => {
+                        write_error.get_or_insert(e);
                     }
                 }
                 expected += 1;
