@@ -47,23 +47,29 @@ pub fn fold_width(s: &str) -> String {
             out.extend(kana_run.nfkc());
             kana_run.clear();
         }
-        match c {
-            '\u{FF5E}' => out.push(c),
-            '\u{FF01}'..='\u{FF5D}' => {
-                out.push(char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c));
-            }
-            '\u{3000}' => out.push(' '),
-            '\u{FFE0}' => out.push('¢'),
-            '\u{FFE1}' => out.push('£'),
-            '\u{FFE5}' => out.push('¥'),
-            '\u{2F00}'..='\u{2FDF}' | '\u{2E80}'..='\u{2EFF}' => out.extend(c.nfkc()),
-            _ => out.push(c),
-        }
+        push_folded(&mut out, c);
     }
     if !kana_run.is_empty() {
         out.extend(kana_run.nfkc());
     }
     out
+}
+
+/// Pushes one character as [`fold_width`] folds it, half-width kana aside
+/// (they compose with the next character, so they are folded as runs).
+fn push_folded(out: &mut String, c: char) {
+    match c {
+        '\u{FF5E}' => out.push(c),
+        '\u{FF01}'..='\u{FF5D}' => {
+            out.push(char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c));
+        }
+        '\u{3000}' => out.push(' '),
+        '\u{FFE0}' => out.push('¢'),
+        '\u{FFE1}' => out.push('£'),
+        '\u{FFE5}' => out.push('¥'),
+        '\u{2F00}'..='\u{2FDF}' | '\u{2E80}'..='\u{2EFF}' => out.extend(c.nfkc()),
+        _ => out.push(c),
+    }
 }
 
 /// Half-width katakana and punctuation (U+FF61–U+FF9F).
@@ -97,13 +103,68 @@ fn unify_dash(c: char) -> char {
 /// neither would change it (most cells): every cell of every document goes
 /// through here, and two fresh strings per cell showed in profiles.
 pub(super) fn fold_and_unify(s: &str) -> Cow<'_, str> {
-    let Some(first) = s.find(|c: char| !c.is_ascii() && (folds(c) || unify_dash(c) != c)) else {
+    let Some(first) = next_changed(s) else {
         return Cow::Borrowed(s);
     };
+    // One pass: unchanged text is copied a run at a time, each changed
+    // character (or run of half-width kana, composed together) mapped.
     let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..first]);
-    out.extend(fold_width(&s[first..]).chars().map(unify_dash));
+    let mut rest = s;
+    let mut at = first;
+    loop {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(c) = rest.chars().next() else { break };
+        if is_halfwidth_kana(c) {
+            let end = rest
+                .char_indices()
+                .find(|&(_, k)| !is_halfwidth_kana(k))
+                .map_or(rest.len(), |(i, _)| i);
+            out.extend(rest[..end].nfkc().map(unify_dash));
+            rest = &rest[end..];
+        } else {
+            // What `fold_width` makes of a character is never a dash.
+            if folds(c) {
+                push_folded(&mut out, c);
+            } else {
+                out.push(unify_dash(c));
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        match next_changed(rest) {
+            Some(next) => at = next,
+            None => {
+                out.push_str(rest);
+                break;
+            }
+        }
+    }
     Cow::Owned(out)
+}
+
+/// The byte offset of the first character [`fold_width`] or
+/// [`unify_dash`] changes. All of them are in U+2000–U+2FFF, U+3000–U+303F
+/// or U+F000–U+FFFF, so only those lead bytes are decoded: most of a
+/// Japanese text (kana from U+3040, kanji from U+4E00) is skipped unread.
+fn next_changed(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let lead = b[i];
+        if lead == 0xE2 || lead == 0xEF || (lead == 0xE3 && b.get(i + 1) == Some(&0x80)) {
+            let c = s[i..].chars().next()?;
+            if folds(c) || unify_dash(c) != c {
+                return Some(i);
+            }
+        }
+        i += match lead {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            0xC0.. => 2,
+            _ => 1,
+        };
+    }
+    None
 }
 
 /// True for the characters [`fold_width`] replaces.
@@ -133,8 +194,7 @@ fn folds(c: char) -> bool {
 pub fn collapse_spaces(s: &str) -> String {
     // Works on bytes: every cell of every document passes here, and the
     // characters it acts on are few and easy to spot by their UTF-8 lead
-    // byte. Continuation bytes (0x80–0xBF) never look like a lead, so a
-    // scan that steps one byte over ordinary text stays in step.
+    // byte, so the scan steps a character at a time without decoding.
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut line_start = 0;
@@ -187,28 +247,37 @@ enum Kind {
     Break,
 }
 
-/// What the byte at `i` starts, and how many bytes to step: a line break
-/// (LF, CR, U+2028, U+2029), a space (tab, VT, FF, NBSP, U+1680,
+/// What the character at byte `i` is, and its length in bytes: a line
+/// break (LF, CR, U+2028, U+2029), a space (tab, VT, FF, NBSP, U+1680,
 /// U+2000–U+200A, U+202F, U+205F, U+3000), a zero-width character (NUL,
-/// U+200B–U+200D, U+2060, U+FEFF), or kept text (one byte at a time).
+/// U+200B–U+200D, U+2060, U+FEFF), or kept text. `i` is always at the
+/// start of a character, since the scan steps a whole character at a time.
 fn classify(b: &[u8], i: usize) -> (Kind, usize) {
     let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
-    match b[i] {
-        b'\n' | b'\r' => (Kind::Break, 1),
-        b' ' | b'\t' | 0x0B | 0x0C => (Kind::Space, 1),
-        0 => (Kind::ZeroWidth, 1),
-        0xC2 if at(1) == 0xA0 => (Kind::Space, 2),
-        0xE1 if at(1) == 0x9A && at(2) == 0x80 => (Kind::Space, 3),
+    let lead = b[i];
+    let kind = match lead {
+        b'\n' | b'\r' => Kind::Break,
+        b' ' | b'\t' | 0x0B | 0x0C => Kind::Space,
+        0 => Kind::ZeroWidth,
+        0xC2 if at(1) == 0xA0 => Kind::Space,
+        0xE1 if at(1) == 0x9A && at(2) == 0x80 => Kind::Space,
         0xE2 => match (at(1), at(2)) {
-            (0x80, 0x80..=0x8A) | (0x80, 0xAF) | (0x81, 0x9F) => (Kind::Space, 3),
-            (0x80, 0x8B..=0x8D) | (0x81, 0xA0) => (Kind::ZeroWidth, 3),
-            (0x80, 0xA8 | 0xA9) => (Kind::Break, 3),
-            _ => (Kind::Kept, 1),
+            (0x80, 0x80..=0x8A) | (0x80, 0xAF) | (0x81, 0x9F) => Kind::Space,
+            (0x80, 0x8B..=0x8D) | (0x81, 0xA0) => Kind::ZeroWidth,
+            (0x80, 0xA8 | 0xA9) => Kind::Break,
+            _ => Kind::Kept,
         },
-        0xE3 if at(1) == 0x80 && at(2) == 0x80 => (Kind::Space, 3),
-        0xEF if at(1) == 0xBB && at(2) == 0xBF => (Kind::ZeroWidth, 3),
-        _ => (Kind::Kept, 1),
-    }
+        0xE3 if at(1) == 0x80 && at(2) == 0x80 => Kind::Space,
+        0xEF if at(1) == 0xBB && at(2) == 0xBF => Kind::ZeroWidth,
+        _ => Kind::Kept,
+    };
+    let len = match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    };
+    (kind, len)
 }
 
 #[cfg(test)]
@@ -250,7 +319,16 @@ pub fn mark_checkboxes(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut copied = 0;
     let mut i = 0;
-    while let Some(c) = s[i..].chars().next() {
+    // Only `[`, `(` and U+2000–U+2FFF (lead byte 0xE2, the boxes) can
+    // start a checkbox: skip to the next such byte without decoding.
+    while let Some(skip) = s.as_bytes()[i..]
+        .iter()
+        .position(|&b| matches!(b, b'[' | b'(' | 0xE2))
+    {
+        i += skip;
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
         let mark = match c {
             '[' | '(' => bracket_box(&s[i..]),
             '☑' | '■' | '☒' => Some((CHECKED, c.len_utf8())),
@@ -335,6 +413,13 @@ mod tests {
             assert_eq!(folded, unify_dashes(&fold_width(s)), "{s:?}");
             assert_eq!(matches!(folded, Cow::Borrowed(_)), folded == s, "{s:?}");
         }
+        // Every character of the ranges the byte scan looks at, and their
+        // neighbours, between kana and kanji.
+        let all: String = ('\u{1F00}'..='\u{3100}')
+            .chain('\u{EF00}'..='\u{FFFF}')
+            .flat_map(|c| [c, 'あ', c, '漢', 'ｶ'])
+            .collect();
+        assert_eq!(fold_and_unify(&all), unify_dashes(&fold_width(&all)));
     }
 
     /// The rule as first written, on characters: the byte scan must agree.

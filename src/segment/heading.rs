@@ -160,6 +160,11 @@ pub fn heading_of(text: &str, section: Section) -> Option<Heading> {
         }
         Section::Annex1 | Section::Annex3 | Section::Changes | Section::Corrections => None,
         _ => {
+            // Items start with a digit, blocks and risks with a word.
+            let first = text.chars().next()?;
+            if !(first.is_numeric() || matches!(first, 'シ' | '委' | '提' | '移' | 'リ')) {
+                return None;
+            }
             if let Some(c) = ITEM.captures(text) {
                 let no: u32 = c[1].parse().ok()?;
                 let title = &c[2];
@@ -203,10 +208,14 @@ fn starts_with_circled(text: &str) -> bool {
 /// A top-level section heading: a Roman numeral followed by a section
 /// title of one of the forms, an annex, or the incident annex.
 pub fn top_section(text: &str) -> Option<Section> {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.starts_with("個人情報に関する重大事故について")
-        || compact.starts_with("別紙個人情報に関する重大事故について")
-        || compact.starts_with("(別紙)個人情報に関する重大事故について")
+    // Every heading starts with one of these; this runs on every row.
+    let first = text.chars().find(|c| !c.is_whitespace())?;
+    if !matches!(first, '個' | '別' | '(' | '（' | 'I' | 'V' | 'Ⅰ'..='Ⅵ') {
+        return None;
+    }
+    if starts_with_compact(text, "個人情報に関する重大事故について")
+        || starts_with_compact(text, "別紙個人情報に関する重大事故について")
+        || starts_with_compact(text, "(別紙)個人情報に関する重大事故について")
     {
         return Some(Section::Incidents);
     }
@@ -265,8 +274,19 @@ pub fn cover_label(text: &str) -> Option<&'static str> {
         "公表日",
         "項目一覧",
     ];
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    LABELS.iter().copied().find(|l| compact == *l)
+    LABELS.iter().copied().find(|l| eq_compact(text, l))
+}
+
+/// Whether `text`, white space left out, starts with `prefix`.
+fn starts_with_compact(text: &str, prefix: &str) -> bool {
+    let mut chars = text.chars().filter(|c| !c.is_whitespace());
+    prefix.chars().all(|p| chars.next() == Some(p))
+}
+
+/// Whether `text`, white space left out, is `s`.
+fn eq_compact(text: &str, s: &str) -> bool {
+    let mut chars = text.chars().filter(|c| !c.is_whitespace());
+    s.chars().all(|p| chars.next() == Some(p)) && chars.next().is_none()
 }
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ fn prepare(line: Line) -> Row {
     let cells: Vec<String> = line
         .cells
         .iter()
-        .map(|c| strip_markup(&normalize::normalize_text(c)))
+        .map(|c| strip_markup(normalize::normalize_text(c)))
         .collect();
     let filled: Vec<&str> = cells
         .iter()
@@ -139,7 +139,7 @@ fn prepare(line: Line) -> Row {
 
 /// Removes markdown that text renderings add around whole cells: heading
 /// marks (`## `), bold (`**…**`) and list bullets (`- `).
-fn strip_markup(s: &str) -> String {
+fn strip_markup(s: String) -> String {
     let mut t = s.trim();
     if t.starts_with('#') {
         let rest = t.trim_start_matches('#');
@@ -152,6 +152,9 @@ fn strip_markup(s: &str) -> String {
     }
     if t.contains("**") {
         t.replace("**", "").trim().to_string()
+    } else if t.len() == s.len() {
+        // Most cells: nothing to strip, no copy.
+        s
     } else {
         t.to_string()
     }
