@@ -22,6 +22,7 @@ use crate::pipeline::DocOutput;
 use crate::schema::{self, Table};
 
 pub mod excel;
+pub mod flat;
 pub mod report;
 pub mod sqlite;
 
@@ -638,17 +639,21 @@ impl Encoder {
         };
         let mut replaced = 0;
         if self.csv && self.style == CsvStyle::default() {
-            let mut w = csv::WriterBuilder::new()
-                .has_headers(false)
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(&mut out.csv);
             for record in records {
-                w.serialize(record).map_err(csv_err)?;
+                if flat::write(&mut out.csv, record, flat::Format::Csv).is_err() {
+                    let mut w = csv::WriterBuilder::new()
+                        .has_headers(false)
+                        .terminator(csv::Terminator::Any(b'\n'))
+                        .from_writer(&mut out.csv);
+                    w.serialize(record).map_err(csv_err)?;
+                    w.flush().map_err(|source| EmitError::Io {
+                        path: PathBuf::from(format!("{}.csv", table.name)),
+                        source,
+                    })?;
+                } else {
+                    out.csv.push(b'\n');
+                }
             }
-            w.flush().map_err(|source| EmitError::Io {
-                path: PathBuf::from(format!("{}.csv", table.name)),
-                source,
-            })?;
         } else if self.csv {
             for record in records {
                 let value = serde_json::to_value(record).map_err(|source| EmitError::Json {
@@ -661,12 +666,14 @@ impl Encoder {
         }
         if self.jsonl {
             for record in records {
-                serde_json::to_writer(&mut out.jsonl, record).map_err(|source| {
-                    EmitError::Json {
-                        table: table.name.into(),
-                        source,
-                    }
-                })?;
+                if flat::write(&mut out.jsonl, record, flat::Format::Json).is_err() {
+                    serde_json::to_writer(&mut out.jsonl, record).map_err(|source| {
+                        EmitError::Json {
+                            table: table.name.into(),
+                            source,
+                        }
+                    })?;
+                }
                 out.jsonl.push(b'\n');
             }
         }
