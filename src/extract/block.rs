@@ -25,7 +25,12 @@ pub struct BlockRef {
 /// Reads a heading text as a single numbered block (ranges such as
 /// `委託事項2～5` are placeholders, not blocks).
 pub fn parse_block(text: &str) -> Option<BlockRef> {
-    let c = BLOCK.captures(text.trim())?;
+    let text = text.trim();
+    // Cheaper than the regex, and false for nearly every row.
+    if !text.starts_with(['シ', '委', '提', '移']) {
+        return None;
+    }
+    let c = BLOCK.captures(text)?;
     let kind = match &c[1] {
         "システム" => "システム",
         "委託事項" => "委託事項",
@@ -51,14 +56,20 @@ pub fn enclosing_block(row: &Row, kinds: &[&str]) -> Option<BlockRef> {
 /// and title.
 pub fn enclosing_item(row: &Row) -> Option<(u32, String)> {
     row.path.iter().rev().find_map(|p| {
-        let c = ITEM.captures(p)?;
+        let c = crate::segment::maybe_item(p)
+            .then(|| ITEM.captures(p))
+            .flatten()?;
         Some((c[1].parse().ok()?, c[2].trim().to_string()))
     })
 }
 
 /// Reads `リスク3: 入手した…` as (3, title).
 pub fn parse_risk(text: &str) -> Option<(u32, String)> {
-    let c = RISK.captures(text.trim())?;
+    let text = text.trim();
+    if !text.starts_with("リスク") {
+        return None;
+    }
+    let c = RISK.captures(text)?;
     Some((c[1].parse().ok()?, c[2].trim().to_string()))
 }
 

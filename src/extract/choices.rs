@@ -44,7 +44,8 @@ pub struct Found {
 pub fn find(rows: &[Row]) -> Vec<Found> {
     let mut out = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        if row.is_header || row.heading.is_some() {
+        // Answers are bracketed; most rows have none.
+        if row.is_header || row.heading.is_some() || !row.cells.iter().any(|c| c.contains('[')) {
             continue;
         }
         let cells: Vec<&str> = row.filled_cells().collect();

@@ -151,6 +151,9 @@ static COUNT_TAIL: LazyLock<Regex> =
 
 /// The bracketed answers in a text, with their byte offsets.
 pub fn answers(s: &str) -> Vec<(usize, String)> {
+    if !s.contains('[') {
+        return Vec::new();
+    }
     ANSWER
         .captures_iter(s)
         .filter_map(|c| {
@@ -181,6 +184,9 @@ pub fn options(s: &str) -> Vec<String> {
         Some(i) => &s[i + "<選択肢>".len()..],
         None => s,
     };
+    if !body.contains(')') {
+        return Vec::new();
+    }
     let marks: Vec<(usize, usize, u32)> = OPTION_NO
         .captures_iter(body)
         .filter_map(|c| {

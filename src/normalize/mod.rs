@@ -66,7 +66,7 @@ pub fn normalize_text(s: &str) -> String {
         Cow::Owned(folded) => Cow::Owned(folded),
         Cow::Borrowed(_) => s,
     };
-    let s = if s.contains(chars::CHECKBOX_STARTS) {
+    let s = if chars::may_hold_checkbox(&s) {
         Cow::Owned(mark_checkboxes(&s))
     } else {
         s

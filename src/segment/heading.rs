@@ -165,7 +165,7 @@ pub fn heading_of(text: &str, section: Section) -> Option<Heading> {
             if !(first.is_numeric() || matches!(first, 'シ' | '委' | '提' | '移' | 'リ')) {
                 return None;
             }
-            if let Some(c) = ITEM.captures(text) {
+            if let Some(c) = maybe_item(text).then(|| ITEM.captures(text)).flatten() {
                 let no: u32 = c[1].parse().ok()?;
                 let title = &c[2];
                 let plausible = title.chars().count() <= 80
@@ -195,6 +195,15 @@ pub fn heading_of(text: &str, section: Section) -> Option<Heading> {
     }
 }
 
+/// Whether `text` can be a numbered item (`3. 特定個人情報の入手`): one or
+/// two ASCII digits, then (after any white space) a full stop. A cheap
+/// test run before the item patterns, which need this much to match with
+/// a number that parses.
+pub fn maybe_item(text: &str) -> bool {
+    let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    (1..=2).contains(&(text.len() - rest.len())) && rest.trim_start().starts_with(['.', '．'])
+}
+
 fn is_file_name_item(title: &str) -> bool {
     title.trim() == "特定個人情報ファイル名"
 }
@@ -219,7 +228,11 @@ pub fn top_section(text: &str) -> Option<Section> {
     {
         return Some(Section::Incidents);
     }
-    if let Some(c) = ANNEX.captures(text) {
+    if let Some(c) = text
+        .contains("別添")
+        .then(|| ANNEX.captures(text))
+        .flatten()
+    {
         let title: String = c[2].chars().filter(|c| !c.is_whitespace()).collect();
         let by_title = if title.starts_with("事務の内容") {
             Some(Section::Annex1)
