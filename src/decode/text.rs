@@ -210,7 +210,13 @@ fn split_lines(text: &str) -> Vec<Line> {
         }
         // Trailing empty cells are kept: `label\t` (a label whose value is
         // empty) is not the same row as a bare line of text.
-        let cells: Vec<String> = line.split('\t').map(str::to_owned).collect();
+        let mut cells = Vec::new();
+        let mut start = 0;
+        for tab in memchr::memchr_iter(b'\t', line.as_bytes()) {
+            cells.push(line[start..tab].to_owned());
+            start = tab + 1;
+        }
+        cells.push(line[start..].to_owned());
         lines.push(Line {
             page: None,
             line: number,

@@ -1,6 +1,7 @@
 //! The `risk_ratings` table: every "リスクへの対策は十分か" of section III.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -115,20 +116,38 @@ fn comparable(title: &str) -> String {
 }
 
 /// Character bigrams of a string.
-fn bigrams(s: &str) -> Vec<(char, char)> {
+/// The pairs of neighbouring characters of a string, in order.
+type Bigrams = Vec<(char, char)>;
+
+fn bigrams(s: &str) -> Bigrams {
     let chars: Vec<char> = s.chars().collect();
     chars.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 /// Dice similarity of two strings' bigram multisets, 0–1.
-fn similarity(a: &str, b: &str) -> f32 {
-    let (x, y) = (bigrams(a), bigrams(b));
+/// Every canonical title with its section and the bigrams of its compact
+/// form, computed once: titles are compared for every rating of every
+/// document.
+static CANONICAL_BIGRAMS: LazyLock<Vec<(u32, &'static str, Bigrams)>> = LazyLock::new(|| {
+    CANONICAL
+        .iter()
+        .flat_map(|(s, titles)| {
+            titles
+                .iter()
+                .map(|t| (*s, *t, bigrams(&normalize::compact(t))))
+        })
+        .collect()
+});
+
+/// Dice similarity of two strings' bigrams. Strings of fewer than two
+/// characters have none and compare as different (no title is that short).
+fn similarity(x: &[(char, char)], y: &[(char, char)]) -> f32 {
     if x.is_empty() || y.is_empty() {
-        return if a == b { 1.0 } else { 0.0 };
+        return 0.0;
     }
-    let mut pool = y.clone();
+    let mut pool = y.to_vec();
     let mut common = 0;
-    for g in &x {
+    for g in x {
         if let Some(i) = pool.iter().position(|h| h == g) {
             pool.swap_remove(i);
             common += 1;
@@ -150,10 +169,11 @@ pub fn canonical_title(
     let Some(title) = title.filter(|t| !t.trim().is_empty()) else {
         return by_number().map(|t| (t, false));
     };
-    let source = comparable(title);
-    let best = titles
+    let source = bigrams(&comparable(title));
+    let best = CANONICAL_BIGRAMS
         .iter()
-        .map(|t| (similarity(&source, &normalize::compact(t)), *t))
+        .filter(|(s, _, _)| *s == section)
+        .map(|(_, t, grams)| (similarity(&source, grams), *t))
         .fold(None, |acc: Option<(f32, &str)>, cur| match acc {
             Some(a) if a.0 >= cur.0 => Some(a),
             _ => Some(cur),

@@ -35,12 +35,12 @@ enum TagEffect {
 /// assert_eq!(strip_tags("<宛名番号>"), "<宛名番号>");
 /// ```
 pub fn strip_tags(s: &str) -> String {
-    if !s.contains('<') {
+    if memchr::memchr(b'<', s.as_bytes()).is_none() {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(pos) = rest.find('<') {
+    while let Some(pos) = memchr::memchr(b'<', rest.as_bytes()) {
         out.push_str(&rest[..pos]);
         let candidate = &rest[pos..];
         match parse_tag(candidate) {
@@ -201,12 +201,12 @@ fn is_html_tag(name: &str) -> bool {
 /// assert_eq!(decode_entities("&lt;選択肢&gt; &amp; &#x3042;"), "<選択肢> & あ");
 /// ```
 pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
+    if memchr::memchr(b'&', s.as_bytes()).is_none() {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(pos) = rest.find('&') {
+    while let Some(pos) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..pos]);
         let candidate = &rest[pos..];
         let semi = candidate

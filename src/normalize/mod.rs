@@ -47,17 +47,23 @@ pub const UNKNOWN_BOX: char = '⬚';
 /// );
 /// ```
 pub fn normalize_text(s: &str) -> String {
-    if s.is_ascii() && !s.contains(['<', '&', '[', '(', '\t']) && !s.contains("  ") {
+    let has = |b: u8| memchr::memchr(b, s.as_bytes()).is_some();
+    if s.is_ascii()
+        && !s
+            .bytes()
+            .any(|b| matches!(b, b'<' | b'&' | b'[' | b'(' | b'\t'))
+        && !s.contains("  ")
+    {
         return s.trim().to_string();
     }
     // Each rule is skipped, borrowing the cell, when it has nothing to do:
     // copying every cell five times showed in profiles.
-    let s = if s.contains('<') {
+    let s = if has(b'<') {
         Cow::Owned(strip_tags(s))
     } else {
         Cow::Borrowed(s)
     };
-    let s = if s.contains('&') {
+    let s = if has(b'&') {
         Cow::Owned(decode_entities(&s))
     } else {
         s
@@ -109,6 +115,9 @@ pub fn is_unchanged(s: &str) -> bool {
 /// The text with every white-space character removed: for comparing
 /// labels and titles whatever the spacing.
 pub fn compact(s: &str) -> String {
+    if !chars::may_hold_space(s) {
+        return s.to_string();
+    }
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
@@ -125,6 +134,15 @@ pub fn circled_number(c: char) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_removes_every_white_space_character() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let s = format!("評{c}価");
+            let expected: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(compact(&s), expected, "{c:?}");
+        }
+    }
 
     #[test]
     fn cells_from_the_seeds() {
