@@ -103,43 +103,63 @@ impl Line<'_> {
 /// Writes a JSON string: `"` `\` and C0 controls escaped as serde_json
 /// escapes them (`\n`, `\u001f`…), everything else as it is.
 fn json_string(out: &mut Vec<u8>, s: &str) {
-    let escaped = |c: u8| (c < 0x20) | (c == b'"') | (c == b'\\');
     let b = s.as_bytes();
     out.push(b'"');
-    // Blocks without a byte to escape (nearly all; but `raw` cells hold
-    // tabs) are skipped whole; only the others are looked at byte by byte.
-    let mut run = 0;
-    for (n, block) in b.chunks(32).enumerate() {
-        if !any_byte(block, escaped) {
-            continue;
-        }
-        for (k, &c) in block.iter().enumerate() {
-            let escape: &[u8] = match c {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0C => b"\\f",
-                0..0x20 => &[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(c >> 4)],
-                    HEX[usize::from(c & 0xF)],
-                ],
-                _ => continue,
-            };
-            let i = n * 32 + k;
+    if !any_byte(b, |c| (c < 0x20) | (c == b'"') | (c == b'\\')) {
+        // Nearly every string: nothing to escape.
+        out.extend_from_slice(b);
+    } else if !any_byte(b, |c| {
+        ((c < 0x20) & (c != b'\t') & (c != b'\n')) | (c == b'\\')
+    }) {
+        // Tabs (the `raw` cells), line breaks and quotes only: found with
+        // a vectorised search instead of a look at every byte.
+        let mut run = 0;
+        for i in memchr::memchr3_iter(b'\t', b'\n', b'"', b) {
             out.extend_from_slice(&b[run..i]);
-            out.extend_from_slice(escape);
+            out.extend_from_slice(escape(b[i]));
             run = i + 1;
         }
+        out.extend_from_slice(&b[run..]);
+    } else {
+        let mut run = 0;
+        for (i, &c) in b.iter().enumerate() {
+            if (c < 0x20) | (c == b'"') | (c == b'\\') {
+                out.extend_from_slice(&b[run..i]);
+                out.extend_from_slice(escape(c));
+                run = i + 1;
+            }
+        }
+        out.extend_from_slice(&b[run..]);
     }
-    out.extend_from_slice(&b[run..]);
     out.push(b'"');
+}
+
+/// How serde_json escapes a byte that must be: `\"`, `\\`, the short
+/// forms of five controls, `\u00XX` (lower-case hex) for the others.
+fn escape(c: u8) -> &'static [u8] {
+    const SHORT: [(u8, &[u8]); 7] = [
+        (b'"', b"\\\""),
+        (b'\\', b"\\\\"),
+        (b'\n', b"\\n"),
+        (b'\r', b"\\r"),
+        (b'\t', b"\\t"),
+        (0x08, b"\\b"),
+        (0x0C, b"\\f"),
+    ];
+    if let Some((_, e)) = SHORT.iter().find(|(b, _)| *b == c) {
+        return e;
+    }
+    // The other C0 controls, by table: `\u0000` … `\u001f`.
+    const UNICODE: [[u8; 6]; 32] = {
+        let mut t = [[0u8; 6]; 32];
+        let mut i = 0;
+        while i < 32 {
+            t[i] = [b'\\', b'u', b'0', b'0', HEX[i >> 4], HEX[i & 0xF]];
+            i += 1;
+        }
+        t
+    };
+    UNICODE.get(usize::from(c)).map_or(&[], |e| e.as_slice())
 }
 
 /// Whether any byte matches: no early exit, and a byte-wide accumulator,
@@ -379,6 +399,7 @@ mod tests {
             "line\r\nbreak\r".into(),
             "x".repeat(31) + "\t" + &"y".repeat(40) + "\\",
             "特定個人情報".repeat(20) + "\n",
+            "評価\t書\n\"名\"\t".repeat(9),
         ]
     }
 
