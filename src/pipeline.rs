@@ -197,15 +197,16 @@ fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
             format!("no 評価実施機関名; municipality {m} inferred from the text"),
         ));
     }
-    let records = extract::extract(doc_id, &seg, &mut warnings);
+    let (kind, form) = (seg.kind, seg.form);
+    let records = extract::extract(doc_id, seg, &mut warnings);
     let document = DocumentRecord {
         doc_id: doc_id.to_string(),
         source_path: name.to_string(),
         format: format.as_str(),
         encoding: Some(encoding),
         pages,
-        kind: seg.kind.as_str(),
-        form: seg.form.map(str::to_string),
+        kind: kind.as_str(),
+        form: form.map(str::to_string),
         assessment_no: facts.assessment_no,
         title: facts.title,
         organization: facts.organization,

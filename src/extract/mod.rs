@@ -50,8 +50,10 @@ impl Records {
     }
 }
 
-/// Extracts every record type from a segmented document.
-pub fn extract(doc_id: &str, seg: &Segmented, warnings: &mut Vec<Warning>) -> Records {
+/// Extracts every record type from a segmented document. The rows are
+/// taken, not borrowed: `rows` moves their text into its records once
+/// every other extractor has read them, instead of copying it.
+pub fn extract(doc_id: &str, seg: Segmented, warnings: &mut Vec<Warning>) -> Records {
     let rows = &seg.rows;
     let files = files::extract(doc_id, rows);
     let file_name = |no: u32| {
@@ -61,16 +63,25 @@ pub fn extract(doc_id: &str, seg: &Segmented, warnings: &mut Vec<Warning>) -> Re
             .and_then(|f| f.name.clone())
     };
     let found = choices::find(rows);
+    // In this order: the extractors' warnings are listed in it.
+    let systems = systems::extract(doc_id, rows, warnings);
+    let contractors = contractors::extract(doc_id, rows, &file_name, warnings);
+    let provisions = provisions::extract(doc_id, rows, &file_name);
+    let risk_ratings = risk_ratings::extract(doc_id, rows, &found, &file_name, warnings);
+    let choices = choices::extract(doc_id, rows, &found);
+    let changes = changes::extract(doc_id, rows, warnings);
+    let corrections = corrections::extract(doc_id, rows, warnings);
+    let incidents = incidents::extract(doc_id, rows, warnings);
     Records {
-        rows: rows::extract(doc_id, rows),
-        systems: systems::extract(doc_id, rows, warnings),
-        contractors: contractors::extract(doc_id, rows, &file_name, warnings),
-        provisions: provisions::extract(doc_id, rows, &file_name),
-        risk_ratings: risk_ratings::extract(doc_id, rows, &found, &file_name, warnings),
-        choices: choices::extract(doc_id, rows, &found),
-        changes: changes::extract(doc_id, rows, warnings),
-        corrections: corrections::extract(doc_id, rows, warnings),
-        incidents: incidents::extract(doc_id, rows, warnings),
+        rows: rows::extract(doc_id, seg.rows),
+        systems,
+        contractors,
+        provisions,
+        risk_ratings,
+        choices,
+        changes,
+        corrections,
+        incidents,
         files,
     }
 }

@@ -20,8 +20,8 @@ pub struct RowRecord {
 }
 
 /// One record per segmented row.
-pub fn extract(doc_id: &str, rows: &[Row]) -> Vec<RowRecord> {
-    rows.iter()
+pub fn extract(doc_id: &str, rows: Vec<Row>) -> Vec<RowRecord> {
+    rows.into_iter()
         .map(|r| RowRecord {
             doc_id: doc_id.to_string(),
             row_no: r.row_no,
@@ -29,9 +29,9 @@ pub fn extract(doc_id: &str, rows: &[Row]) -> Vec<RowRecord> {
             line: r.line,
             section: r.section.as_str(),
             path: non_empty(r.path_string()),
-            label: non_empty(r.label.clone()),
-            value: non_empty(r.value.clone()),
-            raw: r.raw.clone(),
+            label: non_empty(r.label),
+            value: non_empty(r.value),
+            raw: r.raw,
         })
         .collect()
 }
