@@ -270,7 +270,7 @@ pub fn extract(
                 Warning::new(
                     "risk_title_repaired",
                     format!(
-                        "III.{section_no} リスク{risk_no}: title {:?} read as the form's {c:?}",
+                        "III.{section_no} リスク{risk_no}: title 「{}」 read as the form's 「{c}」",
                         risk_title.as_deref().unwrap_or("")
                     ),
                 )
