@@ -6,14 +6,8 @@ use regex::Regex;
 
 use crate::segment::Row;
 
-static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(システム|委託事項|提供先|移転先)\s*(\d+)\s*(?:[:：]\s*(.*))?$")
-        .expect("block pattern")
-});
-static ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,2})\s*[.．]\s*(.*)$").expect("item pattern"));
-static RISK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^リスク\s*(\d+)\s*[:：]?\s*(.*)$").expect("risk pattern"));
+/// The block kinds, as their headings start.
+const BLOCK_KINDS: [&str; 4] = ["システム", "委託事項", "提供先", "移転先"];
 
 /// A numbered block heading: `システム2`, `委託事項1`, `提供先3`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,21 +20,35 @@ pub struct BlockRef {
 /// `委託事項2～5` are placeholders, not blocks).
 pub fn parse_block(text: &str) -> Option<BlockRef> {
     let text = text.trim();
-    // Cheaper than the regex, and false for nearly every row.
-    if !text.starts_with(['シ', '委', '提', '移']) {
+    let kind = BLOCK_KINDS.into_iter().find(|k| text.starts_with(k))?;
+    let (no, rest) = leading_number(text[kind.len()..].trim_start())?;
+    // Nothing after the number, or a colon and one line of title.
+    let rest = rest.trim_start();
+    let one_line_title = |t: &str| !t.trim_start().contains('\n');
+    if !rest.is_empty() && !rest.strip_prefix([':', '：']).is_some_and(one_line_title) {
         return None;
     }
-    let c = BLOCK.captures(text)?;
-    let kind = match &c[1] {
-        "システム" => "システム",
-        "委託事項" => "委託事項",
-        "提供先" => "提供先",
-        _ => "移転先",
-    };
-    Some(BlockRef {
-        kind,
-        no: c[2].parse().ok()?,
-    })
+    Some(BlockRef { kind, no })
+}
+
+/// The ASCII digits `text` starts with, as a number, and the text after
+/// them. None when there are none, when they do not fit a u32, or when a
+/// digit of another script follows: `\d` in the patterns these parsers
+/// replace would have taken it in, and the number would not have parsed.
+fn leading_number(text: &str) -> Option<(u32, &str)> {
+    let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    if rest.chars().next().is_some_and(is_other_digit) {
+        return None;
+    }
+    Some((text[..text.len() - rest.len()].parse().ok()?, rest))
+}
+
+/// A decimal digit (Unicode category Nd) other than 0–9. Full-width digits
+/// are folded before this runs; others are too rare to matter but are
+/// told apart exactly, by the definition `\d` uses.
+fn is_other_digit(c: char) -> bool {
+    static DIGIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d$").expect("digit pattern"));
+    !c.is_ascii() && c.is_numeric() && DIGIT.is_match(c.encode_utf8(&mut [0; 4]))
 }
 
 /// The innermost block of one of `kinds` in the row's path.
@@ -56,21 +64,17 @@ pub fn enclosing_block(row: &Row, kinds: &[&str]) -> Option<BlockRef> {
 /// and title.
 pub fn enclosing_item(row: &Row) -> Option<(u32, String)> {
     row.path.iter().rev().find_map(|p| {
-        let c = crate::segment::maybe_item(p)
-            .then(|| ITEM.captures(p))
-            .flatten()?;
-        Some((c[1].parse().ok()?, c[2].trim().to_string()))
+        crate::segment::item_number(p).map(|(no, title)| (no, title.trim().to_string()))
     })
 }
 
 /// Reads `リスク3: 入手した…` as (3, title).
 pub fn parse_risk(text: &str) -> Option<(u32, String)> {
-    let text = text.trim();
-    if !text.starts_with("リスク") {
-        return None;
-    }
-    let c = RISK.captures(text)?;
-    Some((c[1].parse().ok()?, c[2].trim().to_string()))
+    let rest = text.trim().strip_prefix("リスク")?.trim_start();
+    let (no, rest) = leading_number(rest)?;
+    let rest = rest.trim_start();
+    let title = rest.strip_prefix([':', '：']).unwrap_or(rest).trim_start();
+    (!title.contains('\n')).then(|| (no, title.trim().to_string()))
 }
 
 /// The innermost risk heading in the row's path.
@@ -81,6 +85,84 @@ pub fn enclosing_risk(row: &Row) -> Option<(u32, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Strings built from the pieces these headings are made of, in many
+    /// orders: digits of several scripts, white space, colons, stops.
+    fn heading_like() -> Vec<String> {
+        let pieces = [
+            "リスク",
+            "システム",
+            "委託事項",
+            "提供先",
+            "移転先",
+            "1",
+            "23",
+            "456",
+            "٣",
+            "①",
+            " ",
+            "\u{3000}",
+            "\n",
+            ":",
+            "：",
+            ".",
+            "．",
+            "～",
+            "入手",
+            "x",
+            "99999999999",
+        ];
+        let mut out = Vec::new();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 7) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            out.push(s);
+        }
+        out
+    }
+
+    #[test]
+    fn hand_parsers_agree_with_the_patterns_they_replace() {
+        let block =
+            Regex::new(r"^(システム|委託事項|提供先|移転先)\s*(\d+)\s*(?:[:：]\s*(.*))?$").unwrap();
+        let item = Regex::new(r"^(\d{1,2})\s*[.．]\s*(.*)$").unwrap();
+        let risk = Regex::new(r"^リスク\s*(\d+)\s*[:：]?\s*(.*)$").unwrap();
+        let mut matched = [0; 3];
+        for s in heading_like() {
+            let t = s.trim();
+            let by_regex = block.captures(t).and_then(|c| {
+                let kind = BLOCK_KINDS.into_iter().find(|k| *k == &c[1])?;
+                Some(BlockRef {
+                    kind,
+                    no: c[2].parse().ok()?,
+                })
+            });
+            matched[0] += usize::from(by_regex.is_some());
+            assert_eq!(parse_block(&s), by_regex, "block {s:?}");
+            let by_regex = item
+                .captures(&s)
+                .and_then(|c| Some((c[1].parse::<u32>().ok()?, c[2].to_string())));
+            let by_hand = crate::segment::item_number(&s).map(|(n, t)| (n, t.to_string()));
+            matched[1] += usize::from(by_regex.is_some());
+            assert_eq!(by_hand, by_regex, "item {s:?}");
+            let by_regex = risk
+                .captures(t)
+                .and_then(|c| Some((c[1].parse::<u32>().ok()?, c[2].trim().to_string())));
+            matched[2] += usize::from(by_regex.is_some());
+            assert_eq!(parse_risk(&s), by_regex, "risk {s:?}");
+        }
+        // Enough of each kind matched for the comparison to mean something.
+        assert!(matched.iter().all(|&n| n >= 100), "{matched:?}");
+    }
 
     #[test]
     fn blocks() {

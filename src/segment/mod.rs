@@ -21,7 +21,7 @@ use crate::decode::Line;
 use crate::diag::Warning;
 use crate::normalize;
 
-pub use heading::{Section, maybe_item};
+pub use heading::{Section, item_number};
 pub use kind::Kind;
 
 use heading::{Block, Heading, cover_label, heading_of};
