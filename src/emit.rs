@@ -386,17 +386,19 @@ impl Emitter {
     pub fn finish<M: Serialize>(mut self, manifest: &M) -> Result<(), EmitError> {
         self.writeback.stop();
         let mut names = Vec::new();
+        let mut tables = Vec::new();
         for w in self.writers {
             let name = w.table.name;
-            if let Some(mut csv) = w.csv {
-                flush(&mut csv, &self.staging)?;
+            if let Some(csv) = w.csv {
+                tables.push(csv);
                 names.push(format!("{name}.csv"));
             }
-            if let Some(mut jsonl) = w.jsonl {
-                flush(&mut jsonl, &self.staging)?;
+            if let Some(jsonl) = w.jsonl {
+                tables.push(jsonl);
                 names.push(format!("{name}.jsonl"));
             }
         }
+        sync_all_at_once(tables, &self.staging)?;
         let path = self.staging.join("manifest.json");
         let io = |source| EmitError::Io {
             path: path.clone(),
@@ -502,6 +504,36 @@ fn flush(w: &mut BufWriter<File>, dir: &Path) -> Result<(), EmitError> {
     w.flush().map_err(io)?;
     // Data reaches the disk before the rename makes it visible.
     w.get_ref().sync_all().map_err(io)
+}
+
+/// Flushes and syncs the files all at once, one thread each: a sync waits
+/// for a journal commit, and syncs issued together share one, where one
+/// after another they took a few milliseconds each.
+fn sync_all_at_once(files: Vec<BufWriter<File>>, dir: &Path) -> Result<(), EmitError> {
+    let io = |source| EmitError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let files = files
+        .into_iter()
+        .map(|f| f.into_inner().map_err(|e| io(e.into_error())))
+        .collect::<Result<Vec<File>, _>>()?;
+    std::thread::scope(|scope| {
+        let mut syncs = Vec::new();
+        for file in &files {
+            match std::thread::Builder::new().spawn_scoped(scope, || file.sync_all()) {
+                Ok(sync) => syncs.push(sync),
+                // No thread to spare: sync here instead.
+                Err(_) => file.sync_all().map_err(io)?,
+            }
+        }
+        for sync in syncs {
+            sync.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("sync thread failed")))
+                .map_err(io)?;
+        }
+        Ok(())
+    })
 }
 
 /// Deals with staging folders left by runs that were killed: one killed
