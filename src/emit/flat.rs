@@ -351,8 +351,16 @@ impl<'a, 'b> ser::SerializeStruct for &'a mut Line<'b> {
         }
         self.first = false;
         if self.format == Format::Json {
-            json_string(self.out, key);
-            self.out.push(b':');
+            // Field names are plain identifiers: written as they are, the
+            // check for characters to escape kept only for safety.
+            if key.bytes().all(|c| c >= 0x20 && c != b'"' && c != b'\\') {
+                self.out.push(b'"');
+                self.out.extend_from_slice(key.as_bytes());
+                self.out.extend_from_slice(b"\":");
+            } else {
+                json_string(self.out, key);
+                self.out.push(b':');
+            }
         }
         value.serialize(&mut **self)
     }

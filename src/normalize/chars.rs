@@ -151,11 +151,11 @@ fn next_changed(s: &str) -> Option<usize> {
     let b = s.as_bytes();
     let mut from = 0;
     loop {
-        let lo = next_flagged_block(b, from, |c, p1, p2| {
+        let lo = next_flagged(b, from, |c, p1, p2| {
             (c == 0xE2) | (c == 0xEF) | ((p2 == 0xE3) & (p1 == 0x80) & ((c == 0x80) | (c == 0x9C)))
         })?;
         let hi = (lo + BLOCK).min(b.len());
-        // A flagged E3 80 80 may have its lead byte up to two bytes back.
+        // A flagged E3 80 80 has its lead byte two bytes back.
         for i in lo.saturating_sub(2)..hi {
             if matches!(b[i], 0xE2 | 0xE3 | 0xEF) {
                 let c = s[i..].chars().next()?;
@@ -168,20 +168,32 @@ fn next_changed(s: &str) -> Option<usize> {
     }
 }
 
-/// The size of the blocks [`next_flagged_block`] checks at once.
+/// The size of the blocks [`next_flagged`] checks at once.
 const BLOCK: usize = 32;
 
-/// The start of the first block of [`BLOCK`] bytes, from `from` on, that
-/// holds a byte `flag` marks; `flag` sees each byte with the two before
-/// it. The blocks are checked with a loop the compiler vectorises, so
-/// clean text costs a fraction of a step per byte.
-fn next_flagged_block(b: &[u8], from: usize, flag: impl Fn(u8, u8, u8) -> bool) -> Option<usize> {
+/// Where to look from for the first byte, from `from` on, that `flag`
+/// marks: its own position among the first two bytes, else the start of
+/// the first block of [`BLOCK`] bytes that holds one. `flag` sees each byte
+/// with the two before it (zero before the start). Blocks are checked with
+/// a loop the compiler vectorises, so clean text costs a fraction of a step
+/// per byte.
+fn next_flagged(b: &[u8], from: usize, flag: impl Fn(u8, u8, u8) -> bool) -> Option<usize> {
+    let at = |k: usize| {
+        flag(
+            b[k],
+            if k >= 1 { b[k - 1] } else { 0 },
+            if k >= 2 { b[k - 2] } else { 0 },
+        )
+    };
     let mut lo = from;
-    while lo < b.len() {
-        if lo < 2 {
-            // Not two bytes before it: the caller looks closely.
+    // The first two bytes have fewer than two before them.
+    while lo < b.len().min(2) {
+        if at(lo) {
             return Some(lo);
         }
+        lo += 1;
+    }
+    while lo < b.len() {
         let hi = (lo + BLOCK).min(b.len());
         let mut any = 0u8;
         for ((&c, &p1), &p2) in b[lo..hi]
@@ -228,14 +240,23 @@ pub fn collapse_spaces(s: &str) -> String {
     // characters it acts on are few and easy to spot by their UTF-8 lead
     // byte, so the scan steps a character at a time without decoding.
     let bytes = s.as_bytes();
+    // Most cells: nothing to act on at all.
+    let Some(first) = next_flagged(bytes, 0, may_collapse) else {
+        return s.to_string();
+    };
     let mut out = String::with_capacity(s.len());
     let mut line_start = 0;
     let mut pending_space = false;
     // Kept text is copied a run at a time, from `run` to the next space.
-    let mut run: Option<usize> = None;
+    // Everything before the first byte to act on is kept text: start at
+    // the character that byte belongs to.
+    let mut i = first;
+    while i > 0 && (bytes[i] & 0xC0) == 0x80 {
+        i -= 1;
+    }
+    let mut run: Option<usize> = (i > 0).then_some(0);
     // The bytes before this are known to hold nothing to act on.
-    let mut checked_to = 0;
-    let mut i = 0;
+    let mut checked_to = first + BLOCK;
     while i < bytes.len() {
         let (kind, len) = classify(bytes, i);
         if kind == Kind::Kept {
@@ -247,9 +268,9 @@ pub fn collapse_spaces(s: &str) -> String {
                 run = Some(i);
             }
             i += len;
-            // Skip the blocks that hold nothing to act on, once per block.
+            // Skip to the next byte that may need acting on.
             if i >= checked_to {
-                match next_flagged_block(bytes, i, may_collapse) {
+                match next_flagged(bytes, i, may_collapse) {
                     Some(lo) => {
                         checked_to = lo + BLOCK;
                         // Back to the start of the character `lo` is in.
