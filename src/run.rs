@@ -4,9 +4,11 @@
 //! Documents are identified by the hash of their bytes, and the output is
 //! sorted by it. So the run hashes every file first (cheap, streaming),
 //! sorts the work by `doc_id`, and lets worker threads take documents in
-//! that order; the writer puts results back in order with a small reorder
-//! buffer. Output is byte-identical whatever the number of threads, and
-//! memory holds only the documents in flight, not the corpus.
+//! that order. A worker processes a document and encodes its table lines
+//! ([`crate::emit::Encoder`]); the writer puts results back in order with a
+//! small reorder buffer and appends their bytes. Output is byte-identical
+//! whatever the number of threads, and memory holds only the documents in
+//! flight, not the corpus.
 
 use std::collections::BTreeMap;
 use std::fs::File;
