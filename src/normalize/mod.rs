@@ -48,10 +48,13 @@ pub const UNKNOWN_BOX: char = '⬚';
 /// ```
 pub fn normalize_text(s: &str) -> String {
     let has = |b: u8| memchr::memchr(b, s.as_bytes()).is_some();
+    // Plain ASCII with single spaces and no control characters: only the
+    // ends can change. (Line breaks, tabs and the other controls are left
+    // to collapse_spaces, which rewrites them.)
     if s.is_ascii()
         && !s
             .bytes()
-            .any(|b| matches!(b, b'<' | b'&' | b'[' | b'(' | b'\t'))
+            .any(|b| b < 0x20 || matches!(b, b'<' | b'&' | b'[' | b'('))
         && !s.contains("  ")
     {
         return s.trim().to_string();
@@ -134,6 +137,16 @@ pub fn circled_number(c: char) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_ascii_cells_get_every_rule_too() {
+        // Line breaks, tabs and other controls next to spaces are collapsed
+        // like any other text, however plain the cell.
+        assert_eq!(normalize_text("a \nb"), "a\nb");
+        assert_eq!(normalize_text(" a\r\n\r\nb "), "a\nb");
+        assert_eq!(normalize_text("a\u{0B}b\u{0}c"), "a bc");
+        assert_eq!(normalize_text(" plain text "), "plain text");
+    }
 
     #[test]
     fn compact_removes_every_white_space_character() {
