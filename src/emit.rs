@@ -109,6 +109,19 @@ struct EncodedTable {
 }
 
 impl Encoded {
+    /// Frees the buffers that one unusually large document grew past
+    /// `max` bytes, so that a run keeps no more memory than its ordinary
+    /// documents need once the outlier is written.
+    pub fn shed(&mut self, max: usize) {
+        for t in &mut self.tables {
+            for buf in [&mut t.csv, &mut t.jsonl] {
+                if buf.capacity() > max {
+                    *buf = Vec::new();
+                }
+            }
+        }
+    }
+
     /// Empties the buffers, keeping their capacity.
     pub fn clear(&mut self) {
         for t in &mut self.tables {
@@ -729,6 +742,20 @@ mod tests {
         let staging = dir.join(".hyokasho-staging-4294967295");
         fs::create_dir_all(&staging).unwrap();
         staging
+    }
+
+    #[test]
+    fn shed_frees_only_the_buffers_grown_past_the_limit() {
+        let mut encoded = Encoded {
+            tables: vec![EncodedTable {
+                csv: Vec::with_capacity(1000),
+                jsonl: Vec::with_capacity(10),
+            }],
+            replaced: 0,
+        };
+        encoded.shed(100);
+        assert_eq!(encoded.tables[0].csv.capacity(), 0);
+        assert!(encoded.tables[0].jsonl.capacity() >= 10);
     }
 
     #[test]

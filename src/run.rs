@@ -92,6 +92,10 @@ pub struct Summary {
     pub elapsed: std::time::Duration,
 }
 
+/// The largest encoding buffer kept for reuse (a document's lines for one
+/// table): the rows of a typical document take a few hundred kilobytes.
+const SPARE_BUFFER_BYTES: usize = 8 << 20;
+
 struct Job {
     doc_id: String,
     file: SourceFile,
@@ -187,7 +191,7 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                 out.manifest.duplicates = jobs[expected].duplicates.clone();
                 tally(&mut totals, &out);
                 match encoded {
-                    Ok(encoded) => {
+                    Ok(mut encoded) => {
                         if write_error.is_none() {
                             match emitter.write(&mut out, &encoded) {
                                 Ok(()) => {
@@ -198,6 +202,7 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                                 Err(e) => write_error = Some(e),
                             }
                         }
+                        encoded.shed(SPARE_BUFFER_BYTES);
                         spare
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner)
