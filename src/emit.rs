@@ -138,6 +138,8 @@ pub struct Emitter {
     staging: PathBuf,
     writers: Vec<TableWriter>,
     encoder: Encoder,
+    /// Lines of the documents the writer encodes itself, a chunk at a time.
+    scratch: Encoded,
     sqlite: Option<sqlite::SqliteWriter>,
     report: report::ReportData,
     /// Whether CSV files are written in CP932 (replacements are counted).
@@ -304,6 +306,7 @@ impl Emitter {
                 jsonl: formats.contains(&TableFormat::Jsonl),
                 style,
             },
+            scratch: Encoded::default(),
             sqlite,
             report,
             cp932: formats.contains(&TableFormat::Csv) && style.encoding == CsvEncoding::Cp932,
@@ -318,26 +321,49 @@ impl Emitter {
         self.encoder
     }
 
-    /// Appends one document to every table (its lines as `encoded` by
-    /// [`Encoder::encode`]), its entry to the manifest and its rows to the
-    /// report. With CP932 CSV files, the characters replaced are counted
-    /// in `doc.manifest` first.
-    pub fn write(&mut self, doc: &mut DocOutput, encoded: &Encoded) -> Result<(), EmitError> {
-        let mut bytes = 0;
-        for (w, lines) in self.writers.iter_mut().zip(&encoded.tables) {
-            bytes += lines.csv.len() + lines.jsonl.len();
-            let io = |ext: &str, source| EmitError::Io {
-                path: self.staging.join(format!("{}.{ext}", w.table.name)),
-                source,
-            };
-            if let Some(csv) = &mut w.csv {
-                csv.write_all(&lines.csv).map_err(|e| io("csv", e))?;
+    /// Appends one document to every table, its entry to the manifest and
+    /// its rows to the report. Its lines are `encoded` by a worker
+    /// ([`Encoder::encode`]), or for a document that is not
+    /// ([`Encoder::encodes_ahead`]), encoded here a chunk at a time. With
+    /// CP932 CSV files, the characters replaced are counted in
+    /// `doc.manifest` first.
+    pub fn write(
+        &mut self,
+        doc: &mut DocOutput,
+        encoded: Option<&Encoded>,
+    ) -> Result<(), EmitError> {
+        let replaced = match encoded {
+            Some(encoded) => {
+                for (i, lines) in encoded.tables.iter().enumerate() {
+                    append(
+                        &mut self.writers,
+                        &self.staging,
+                        &mut self.writeback,
+                        i,
+                        lines,
+                    )?;
+                }
+                encoded.replaced
             }
-            if let Some(jsonl) = &mut w.jsonl {
-                jsonl.write_all(&lines.jsonl).map_err(|e| io("jsonl", e))?;
+            None => {
+                let mut scratch = std::mem::take(&mut self.scratch);
+                let (writers, staging, writeback) =
+                    (&mut self.writers, &self.staging, &mut self.writeback);
+                let result = self
+                    .encoder
+                    .encode_with(doc, &mut scratch, &mut |i, lines| {
+                        append(writers, staging, writeback, i, lines)?;
+                        lines.csv.clear();
+                        lines.jsonl.clear();
+                        Ok(())
+                    });
+                let replaced = scratch.replaced;
+                scratch.shed(0);
+                self.scratch = scratch;
+                result?;
+                replaced
             }
-        }
-        self.writeback.wrote(bytes);
+        };
         if let Some(db) = &mut self.sqlite {
             let r = &doc.records;
             let mut tables = schema::TABLES.iter();
@@ -355,7 +381,7 @@ impl Emitter {
             db.insert(next()?, &r.incidents)?;
         }
         if self.cp932 {
-            doc.manifest.cp932_replacements = Some(encoded.replaced);
+            doc.manifest.cp932_replacements = Some(replaced);
         }
         self.report.add(doc).map_err(|source| EmitError::Io {
             path: self.staging.join(report::FILE_NAME),
@@ -586,6 +612,29 @@ fn recover_stale_staging(dir: &Path) -> Result<(), EmitError> {
     Ok(())
 }
 
+/// Appends the lines of table `i` to its files.
+fn append(
+    writers: &mut [TableWriter],
+    staging: &Path,
+    writeback: &mut Writeback,
+    i: usize,
+    lines: &EncodedTable,
+) -> Result<(), EmitError> {
+    let w = writers.get_mut(i).ok_or_else(no_such_table)?;
+    let io = |ext: &str, source| EmitError::Io {
+        path: staging.join(format!("{}.{ext}", w.table.name)),
+        source,
+    };
+    if let Some(csv) = &mut w.csv {
+        csv.write_all(&lines.csv).map_err(|e| io("csv", e))?;
+    }
+    if let Some(jsonl) = &mut w.jsonl {
+        jsonl.write_all(&lines.jsonl).map_err(|e| io("jsonl", e))?;
+    }
+    writeback.wrote(lines.csv.len() + lines.jsonl.len());
+    Ok(())
+}
+
 fn no_such_table() -> EmitError {
     EmitError::Io {
         path: PathBuf::from("schema"),
@@ -647,36 +696,83 @@ fn cell(record: &serde_json::Value, column: &str) -> std::borrow::Cow<'static, s
     }
 }
 
+/// Where encoded lines go once a chunk of records is done: the table's
+/// index in [`schema::TABLES`] and its lines so far.
+type Spill<'a> = dyn FnMut(usize, &mut EncodedTable) -> Result<(), EmitError> + 'a;
+
+/// Records encoded between two spills.
+const CHUNK_RECORDS: usize = 4096;
+
 impl Encoder {
+    /// Whether a document is encoded ahead by a worker ([`Encoder::encode`])
+    /// or, being far larger than the forms' documents, streamed by the
+    /// writer in chunks ([`Emitter::write`] without lines), so that its
+    /// lines are never all in memory at once.
+    pub fn encodes_ahead(&self, doc: &DocOutput) -> bool {
+        let counts = doc.records.counts();
+        counts.iter().map(|(_, n)| n).sum::<usize>() <= 16 * CHUNK_RECORDS
+    }
+
     /// Encodes every record of a document into `into` (cleared first).
     pub fn encode(&self, doc: &DocOutput, into: &mut Encoded) -> Result<(), EmitError> {
+        self.encode_with(doc, into, &mut |_, _| Ok(()))
+    }
+
+    /// Encodes every record of a document into `into`, handing each table's
+    /// lines to `spill` after every chunk of records.
+    fn encode_with(
+        &self,
+        doc: &DocOutput,
+        into: &mut Encoded,
+        spill: &mut Spill<'_>,
+    ) -> Result<(), EmitError> {
         into.clear();
         into.tables
             .resize_with(schema::TABLES.len(), EncodedTable::default);
         let r = &doc.records;
-        let mut parts = schema::TABLES.iter().zip(into.tables.iter_mut());
-        let mut next = || parts.next().ok_or_else(no_such_table);
         let mut n = 0;
-        n += self.table(next()?, std::slice::from_ref(&doc.document))?;
-        n += self.table(next()?, &r.rows)?;
-        n += self.table(next()?, &r.systems)?;
-        n += self.table(next()?, &r.files)?;
-        n += self.table(next()?, &r.contractors)?;
-        n += self.table(next()?, &r.provisions)?;
-        n += self.table(next()?, &r.risk_ratings)?;
-        n += self.table(next()?, &r.choices)?;
-        n += self.table(next()?, &r.changes)?;
-        n += self.table(next()?, &r.corrections)?;
-        n += self.table(next()?, &r.incidents)?;
+        n += self.table(0, std::slice::from_ref(&doc.document), into, spill)?;
+        n += self.table(1, &r.rows, into, spill)?;
+        n += self.table(2, &r.systems, into, spill)?;
+        n += self.table(3, &r.files, into, spill)?;
+        n += self.table(4, &r.contractors, into, spill)?;
+        n += self.table(5, &r.provisions, into, spill)?;
+        n += self.table(6, &r.risk_ratings, into, spill)?;
+        n += self.table(7, &r.choices, into, spill)?;
+        n += self.table(8, &r.changes, into, spill)?;
+        n += self.table(9, &r.corrections, into, spill)?;
+        n += self.table(10, &r.incidents, into, spill)?;
         into.replaced = n;
         Ok(())
     }
 
-    /// Encodes one table's records; returns the CP932 replacements made.
+    /// Encodes the records of table `i` of [`schema::TABLES`] a chunk at a
+    /// time; returns the CP932 replacements made.
     fn table<T: Serialize>(
         &self,
-        (table, out): (&'static Table, &mut EncodedTable),
+        i: usize,
         records: &[T],
+        into: &mut Encoded,
+        spill: &mut Spill<'_>,
+    ) -> Result<usize, EmitError> {
+        let (Some(table), Some(out)) = (schema::TABLES.get(i), into.tables.get_mut(i)) else {
+            return Err(no_such_table());
+        };
+        let mut replaced = 0;
+        for chunk in records.chunks(CHUNK_RECORDS) {
+            replaced += self.lines(table, chunk, out)?;
+            spill(i, out)?;
+        }
+        Ok(replaced)
+    }
+
+    /// Appends the CSV and JSONL lines of some records of one table;
+    /// returns the CP932 replacements made.
+    fn lines<T: Serialize>(
+        &self,
+        table: &'static Table,
+        records: &[T],
+        out: &mut EncodedTable,
     ) -> Result<usize, EmitError> {
         let csv_err = |source| EmitError::Csv {
             table: table.name.into(),
@@ -742,6 +838,65 @@ mod tests {
         let staging = dir.join(".hyokasho-staging-4294967295");
         fs::create_dir_all(&staging).unwrap();
         staging
+    }
+
+    #[test]
+    fn a_document_streamed_by_the_writer_gives_the_same_tables() {
+        use crate::extract::{Records, document::DocumentRecord, rows::RowRecord};
+        let doc = || {
+            let rows = (0..10_000u32)
+                .map(|n| RowRecord {
+                    doc_id: "0123456789abcdef".into(),
+                    row_no: n + 1,
+                    line: n + 1,
+                    section: "II",
+                    value: Some(format!("値 {n}, \"引用\"")),
+                    raw: format!("ラベル\t値 {n}"),
+                    ..RowRecord::default()
+                })
+                .collect();
+            let document = DocumentRecord {
+                doc_id: "0123456789abcdef".into(),
+                status: "ok",
+                ..DocumentRecord::default()
+            };
+            let records = Records {
+                rows,
+                ..Records::default()
+            };
+            DocOutput::assemble(document, records, Vec::new())
+        };
+        let formats = [TableFormat::Csv, TableFormat::Jsonl];
+        let tables = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+            schema::TABLES
+                .iter()
+                .flat_map(|t| ["csv", "jsonl"].map(|e| format!("{}.{e}", t.name)))
+                .map(|name| (name.clone(), fs::read(dir.join(&name)).unwrap()))
+                .collect()
+        };
+        let ahead = scratch("ahead");
+        let mut emitter = Emitter::create(&ahead, &formats, CsvStyle::default()).unwrap();
+        let mut encoded = Encoded::default();
+        let mut d = doc();
+        emitter.encoder().encode(&d, &mut encoded).unwrap();
+        emitter.write(&mut d, Some(&encoded)).unwrap();
+        emitter
+            .finish(&serde_json::json!({"documents": []}))
+            .unwrap();
+        let streamed = scratch("streamed");
+        let mut emitter = Emitter::create(&streamed, &formats, CsvStyle::default()).unwrap();
+        emitter.write(&mut doc(), None).unwrap();
+        emitter
+            .finish(&serde_json::json!({"documents": []}))
+            .unwrap();
+        let (a, b) = (tables(&ahead), tables(&streamed));
+        assert!(
+            a.iter()
+                .any(|(n, t)| n == "rows.jsonl" && t.len() > 500_000)
+        );
+        assert_eq!(a, b);
+        fs::remove_dir_all(&ahead).unwrap();
+        fs::remove_dir_all(&streamed).unwrap();
     }
 
     #[test]

@@ -128,7 +128,9 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     // piled up whenever the writer fell behind (memory grew with the corpus).
     let window = 4 * config.jobs.max(1);
     let written = (Mutex::new(0usize), Condvar::new());
-    let (tx, rx) = mpsc::channel::<(usize, DocOutput, Result<Encoded, EmitError>)>();
+    // A document's encoded lines, or None for one the writer encodes itself.
+    type Lines = Option<Result<Encoded, EmitError>>;
+    let (tx, rx) = mpsc::channel::<(usize, DocOutput, Lines)>();
     // Encoded documents' buffers, handed back by the writer for reuse: at
     // most `window` plus one per worker are ever in use, so their memory
     // is allocated once, not per document.
@@ -158,12 +160,14 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                     let Some(job) = jobs.get(i) else { break };
                     wait_for_writer(written, i, window);
                     let out = pool.install(|| process(job, options, cache.as_ref()));
-                    let mut encoded = spare
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .pop()
-                        .unwrap_or_default();
-                    let encoded = encoder.encode(&out, &mut encoded).map(|()| encoded);
+                    let encoded = encoder.encodes_ahead(&out).then(|| {
+                        let mut encoded = spare
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .pop()
+                            .unwrap_or_default();
+                        encoder.encode(&out, &mut encoded).map(|()| encoded)
+                    });
                     if tx.send((i, out, encoded)).is_err() {
                         break;
                     }
@@ -190,27 +194,29 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                 bar.inc(1);
                 out.manifest.duplicates = jobs[expected].duplicates.clone();
                 tally(&mut totals, &out);
-                match encoded {
-                    Ok(mut encoded) => {
-                        if write_error.is_none() {
-                            match emitter.write(&mut out, &encoded) {
-                                Ok(()) => {
-                                    if let Some(n) = out.manifest.cp932_replacements {
-                                        *totals.cp932_replacements.get_or_insert(0) += n;
-                                    }
-                                }
-                                Err(e) => write_error = Some(e),
-                            }
-                        }
-                        encoded.shed(SPARE_BUFFER_BYTES);
-                        spare
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .push(encoded);
-                    }
+                let encoded = match encoded.transpose() {
+                    Ok(encoded) => encoded,
                     Err(e) => {
                         write_error.get_or_insert(e);
+                        None
                     }
+                };
+                if write_error.is_none() {
+                    match emitter.write(&mut out, encoded.as_ref()) {
+                        Ok(()) => {
+                            if let Some(n) = out.manifest.cp932_replacements {
+                                *totals.cp932_replacements.get_or_insert(0) += n;
+                            }
+                        }
+                        Err(e) => write_error = Some(e),
+                    }
+                }
+                if let Some(mut encoded) = encoded {
+                    encoded.shed(SPARE_BUFFER_BYTES);
+                    spare
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(encoded);
                 }
                 expected += 1;
                 let (count, changed) = &written;
