@@ -14,6 +14,7 @@
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -41,6 +42,8 @@ pub enum EmitError {
         table: String,
         source: serde_json::Error,
     },
+    #[error("internal error encoding the records of document {doc_id} (a bug; please report it)")]
+    Internal { doc_id: String },
 }
 
 /// The file formats a table can be written in.
@@ -718,9 +721,25 @@ impl Encoder {
         self.encode_with(doc, into, &mut |_, _| Ok(()))
     }
 
+    /// [`Encoder::encode_with`], with a panic (a bug) turned into an error
+    /// that names the document, so that it cannot take down a worker.
+    fn encode_with(
+        &self,
+        doc: &DocOutput,
+        into: &mut Encoded,
+        spill: &mut Spill<'_>,
+    ) -> Result<(), EmitError> {
+        let encode = AssertUnwindSafe(|| self.encode_unguarded(doc, into, spill));
+        catch_unwind(encode).unwrap_or_else(|_| {
+            Err(EmitError::Internal {
+                doc_id: doc.document.doc_id.clone(),
+            })
+        })
+    }
+
     /// Encodes every record of a document into `into`, handing each table's
     /// lines to `spill` after every chunk of records.
-    fn encode_with(
+    fn encode_unguarded(
         &self,
         doc: &DocOutput,
         into: &mut Encoded,
