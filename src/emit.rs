@@ -721,48 +721,41 @@ impl Encoder {
         self.encode_with(doc, into, &mut |_, _| Ok(()))
     }
 
-    /// [`Encoder::encode_with`], with a panic (a bug) turned into an error
-    /// that names the document, so that it cannot take down a worker.
+    /// Encodes every record of a document into `into`, handing each table's
+    /// lines to `spill` after every chunk of records. A panic (a bug) is
+    /// turned into an error that names the document, so that it cannot
+    /// take down a worker.
     fn encode_with(
         &self,
         doc: &DocOutput,
         into: &mut Encoded,
         spill: &mut Spill<'_>,
     ) -> Result<(), EmitError> {
-        let encode = AssertUnwindSafe(|| self.encode_unguarded(doc, into, spill));
+        let encode = AssertUnwindSafe(|| {
+            into.clear();
+            into.tables
+                .resize_with(schema::TABLES.len(), EncodedTable::default);
+            let r = &doc.records;
+            let mut n = 0;
+            n += self.table(0, std::slice::from_ref(&doc.document), into, spill)?;
+            n += self.table(1, &r.rows, into, spill)?;
+            n += self.table(2, &r.systems, into, spill)?;
+            n += self.table(3, &r.files, into, spill)?;
+            n += self.table(4, &r.contractors, into, spill)?;
+            n += self.table(5, &r.provisions, into, spill)?;
+            n += self.table(6, &r.risk_ratings, into, spill)?;
+            n += self.table(7, &r.choices, into, spill)?;
+            n += self.table(8, &r.changes, into, spill)?;
+            n += self.table(9, &r.corrections, into, spill)?;
+            n += self.table(10, &r.incidents, into, spill)?;
+            into.replaced = n;
+            Ok(())
+        });
         catch_unwind(encode).unwrap_or_else(|_| {
             Err(EmitError::Internal {
                 doc_id: doc.document.doc_id.clone(),
             })
         })
-    }
-
-    /// Encodes every record of a document into `into`, handing each table's
-    /// lines to `spill` after every chunk of records.
-    fn encode_unguarded(
-        &self,
-        doc: &DocOutput,
-        into: &mut Encoded,
-        spill: &mut Spill<'_>,
-    ) -> Result<(), EmitError> {
-        into.clear();
-        into.tables
-            .resize_with(schema::TABLES.len(), EncodedTable::default);
-        let r = &doc.records;
-        let mut n = 0;
-        n += self.table(0, std::slice::from_ref(&doc.document), into, spill)?;
-        n += self.table(1, &r.rows, into, spill)?;
-        n += self.table(2, &r.systems, into, spill)?;
-        n += self.table(3, &r.files, into, spill)?;
-        n += self.table(4, &r.contractors, into, spill)?;
-        n += self.table(5, &r.provisions, into, spill)?;
-        n += self.table(6, &r.risk_ratings, into, spill)?;
-        n += self.table(7, &r.choices, into, spill)?;
-        n += self.table(8, &r.changes, into, spill)?;
-        n += self.table(9, &r.corrections, into, spill)?;
-        n += self.table(10, &r.incidents, into, spill)?;
-        into.replaced = n;
-        Ok(())
     }
 
     /// Encodes the records of table `i` of [`schema::TABLES`] a chunk at a

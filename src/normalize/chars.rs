@@ -324,23 +324,10 @@ fn may_collapse(c: u8, p1: u8, p2: u8) -> bool {
 }
 
 /// Whether `s` may hold a white-space character (`char::is_whitespace`):
-/// all of them are C0 controls or the space, or start with 0xC2, 0xE1 or
-/// 0xE2, or are U+3000 (E3 80 80). A vectorised byte scan that spares
-/// decoding text without any.
+/// every one of them is among the bytes [`may_collapse`] marks, so the
+/// same vectorised scan spares decoding text without any.
 pub(super) fn may_hold_space(s: &str) -> bool {
-    let b = s.as_bytes();
-    let single = |c: u8| (c <= 0x20) | (c == 0xC2) | (c == 0xE1) | (c == 0xE2);
-    let mut any = 0u8;
-    for &c in b {
-        any |= u8::from(single(c));
-    }
-    if any != 0 {
-        return true;
-    }
-    for ((&c, &p1), &p2) in b.iter().skip(2).zip(b.iter().skip(1)).zip(b) {
-        any |= u8::from((p2 == 0xE3) & (p1 == 0x80) & (c == 0x80));
-    }
-    any != 0
+    next_flagged(s.as_bytes(), 0, may_collapse).is_some()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
