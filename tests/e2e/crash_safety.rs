@@ -1,7 +1,7 @@
 //! End-to-end: a run killed mid-batch (SIGKILL) leaves the previous
 //! complete tables, or none, never a truncated one; the next run completes.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

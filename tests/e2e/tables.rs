@@ -1,7 +1,7 @@
 //! End-to-end: the `changes`, `corrections` and `incidents` tables of the
 //! bundled corpus, read back from the CSV files the binary writes.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

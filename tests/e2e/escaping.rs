@@ -3,7 +3,7 @@
 //! quotes and commas); a lone surrogate in broken UTF-16 is replaced and
 //! warned about. Output file names never come from document content.
 
-mod common;
+use crate::common;
 
 use common::*;
 

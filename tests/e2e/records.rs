@@ -1,6 +1,6 @@
 //! End-to-end: typed records of the corpus, field by field.
 
-mod common;
+use crate::common;
 
 use common::*;
 

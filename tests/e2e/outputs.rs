@@ -1,7 +1,7 @@
 //! End-to-end tests of the analyst outputs: Excel-ready and CP932 CSV,
 //! the SQLite database and the HTML run report.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! nested or cyclic object graph, too many objects, too slow) fails with an
 //! error that names the limit, and the batch goes on with the other files.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

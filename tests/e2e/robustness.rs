@@ -1,6 +1,6 @@
 //! End-to-end: bad inputs in a batch, other encodings, determinism, exit codes.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! by itself, account for every file with a status, write every table, and
 //! hit no internal error.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! End-to-end: the bundled corpus through the binary.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 

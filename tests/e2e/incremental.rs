@@ -1,7 +1,7 @@
 //! End-to-end: `--incremental` processes only new or changed files, and its
 //! tables equal those of a full run over the same inputs.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! End-to-end: a PDF gives the same typed records as the text it was
 //! printed from. Every difference is printed, field by field.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

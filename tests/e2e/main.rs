@@ -1,0 +1,18 @@
+//! The end-to-end tests: one test binary, so that the crate is linked once.
+//! Each module runs the `hyokasho` binary on the corpus and the fixtures
+//! and checks real values; `common` holds what they share.
+
+mod common;
+
+mod corpus;
+mod crash_safety;
+mod escaping;
+mod incremental;
+mod limits;
+mod mutation;
+mod outputs;
+mod pdf;
+mod pdf_records;
+mod records;
+mod robustness;
+mod tables;
