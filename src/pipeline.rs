@@ -199,6 +199,7 @@ fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
     }
     let (kind, form) = (seg.kind, seg.form);
     let records = extract::extract(doc_id, seg, &mut warnings);
+    let (status, error) = crate::diag::settle(status, error, &warnings);
     let document = DocumentRecord {
         doc_id: doc_id.to_string(),
         source_path: name.to_string(),

@@ -246,6 +246,9 @@ fn a_batch_of_damaged_files_is_read_to_the_end() {
     // The mix is what damage gives: most text mutants still read, and the
     // truncated or zeroed PDFs do not all pass as whole.
     eprintln!("statuses of {} mutants: {statuses:?}", names.len());
-    assert!(statuses.get("ok").copied().unwrap_or(0) > names.len() / 3);
+    // Damage read around is `partial` (a doubtful warning says where).
+    let read =
+        statuses.get("ok").copied().unwrap_or(0) + statuses.get("partial").copied().unwrap_or(0);
+    assert!(read > names.len() / 2);
     assert!(statuses.get("failed").copied().unwrap_or(0) > 0);
 }
