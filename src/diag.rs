@@ -103,6 +103,8 @@ pub const WARNING_CODES: &[WarningCode] = codes![
     // Segmentation.
     "missing_section" Note: "a section has no heading in the source; it was inferred from its first item",
     "municipality_inferred" Note: "no 評価実施機関名: the municipality was read from the text",
+    "unknown_form" Doubtful: "the document's section headings fit none of the forms (様式2/3/4) and nothing names its form",
+    "unplaced_rows" Doubtful: "rows with the shape of form items stand where no part of the form was recognised",
     // Records.
     "systems_missing" Note: "the systems are not numbered from 1: the first ones are not in the source",
     "connections_unknown" Note: "the source gives no checked state for ③他のシステムとの接続",
@@ -117,6 +119,8 @@ pub const WARNING_CODES: &[WarningCode] = codes![
     "extra_columns" Doubtful: "a correction table has more revision columns than the table keeps",
     "incident_numbers" Note: "事案 numbers are not 1, 2, …: they were renumbered in order",
     "unlabelled_text" Doubtful: "text under an incident outside any known part",
+    "unclaimed_row" Doubtful: "a row with the shape of a record (a dated change row, a rating, a system name) that no record took",
+    "risk_unmapped" Doubtful: "a rated risk with no place in its form's risk list: its risk_code is empty",
 ];
 
 /// The registry entry of a code.

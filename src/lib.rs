@@ -16,6 +16,7 @@ pub mod decode;
 pub mod diag;
 pub mod emit;
 pub mod extract;
+pub mod form;
 pub mod intern;
 pub mod normalize;
 pub mod pipeline;

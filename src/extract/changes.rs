@@ -244,6 +244,11 @@ mod tests {
             page: None,
             line,
             section,
+            part: match section {
+                Section::Changes | Section::Annex3 => crate::segment::Part::Changes,
+                _ => crate::segment::Part::Procedure,
+            },
+            item: 0,
             path: Arc::from(Vec::new()),
             heading: None,
             label: cells.first().cloned().unwrap_or_default(),

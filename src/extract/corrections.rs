@@ -282,6 +282,8 @@ mod tests {
             page: Some(2),
             line,
             section: Section::Corrections,
+            part: crate::segment::Part::Corrections,
+            item: 0,
             path: Arc::from(Vec::new()),
             heading: None,
             label: cells.first().cloned().unwrap_or_default(),

@@ -264,6 +264,8 @@ mod tests {
             page: None,
             line,
             section: Section::Incidents,
+            part: crate::segment::Part::Incidents,
+            item: 0,
             path: Arc::from(Vec::new()),
             heading,
             label: cells.first().cloned().unwrap_or_default(),

@@ -4,6 +4,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::form::Part;
+
 /// The form's top-level sections (`rows.section`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Section {
@@ -43,6 +45,32 @@ impl Section {
         }
     }
 
+    /// The numeral printed for a numbered section.
+    pub fn numeral(self) -> Option<&'static str> {
+        Some(match self {
+            Section::I => "I",
+            Section::II => "II",
+            Section::III => "III",
+            Section::IV => "IV",
+            Section::V => "V",
+            Section::VI => "VI",
+            _ => return None,
+        })
+    }
+
+    /// The section a numeral names.
+    pub fn from_numeral(numeral: &str) -> Option<Section> {
+        Some(match numeral {
+            "I" | "Ⅰ" => Section::I,
+            "II" | "Ⅱ" => Section::II,
+            "III" | "Ⅲ" => Section::III,
+            "IV" | "Ⅳ" => Section::IV,
+            "V" | "Ⅴ" => Section::V,
+            "VI" | "Ⅵ" => Section::VI,
+            _ => return None,
+        })
+    }
+
     /// The section's title in the 全項目評価書, used in paths where the
     /// document's own heading is missing.
     pub fn title(self) -> &'static str {
@@ -80,8 +108,8 @@ pub enum Block {
 /// What kind of heading a first cell is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Heading {
-    /// A top-level section.
-    Section(Section),
+    /// A top-level section and the part its title names.
+    Section(Section, Part),
     /// A numbered item (`3. 特定個人情報の入手・使用`); `file_name` marks
     /// `1. 特定個人情報ファイル名`, which starts a new file in II and III.
     Item { no: u32, file_name: bool },
@@ -96,8 +124,9 @@ pub enum Heading {
 static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(VI|IV|V|III|II|I|Ⅵ|Ⅳ|Ⅴ|Ⅲ|Ⅱ|Ⅰ)\s*[.．、]?\s*(\S.*)$").expect("valid regex")
 });
-static ANNEX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[(（]\s*別添\s*([1-3])\s*[)）]\s*(.*)$").expect("valid regex"));
+static ANNEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[(（]\s*別添\s*([1-3])?\s*[)）]\s*(.*)$").expect("valid regex")
+});
 static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(システム|委託事項|提供先|移転先)\s*\d+(\s*[~～〜\-]\s*\d+)?$")
         .expect("valid regex")
@@ -137,15 +166,22 @@ const ITEM_WORDS: &[&str] = &[
     "意見",
     "第三者点検",
     "承認",
+    // 様式2's items.
+    "人数",
+    "取扱者",
+    "重大事故",
+    "評価書の種類",
+    "人手",
+    "優先度",
 ];
 
-/// Reads a first cell as a heading, given the section the walk is in.
-pub fn heading_of(text: &str, section: Section) -> Option<Heading> {
-    if let Some(s) = top_section(text) {
-        return Some(Heading::Section(s));
+/// Reads a first cell as a heading, given the part the walk is in.
+pub fn heading_of(text: &str, part: Part) -> Option<Heading> {
+    if let Some((s, p)) = top_section(text) {
+        return Some(Heading::Section(s, p));
     }
-    match section {
-        Section::Incidents => {
+    match part {
+        Part::Incidents => {
             if INCIDENT.is_match(text) {
                 Some(Heading::Incident)
             } else if text.starts_with('【') && text.ends_with('】') {
@@ -156,7 +192,7 @@ pub fn heading_of(text: &str, section: Section) -> Option<Heading> {
                 None
             }
         }
-        Section::Annex1 | Section::Annex3 | Section::Changes | Section::Corrections => None,
+        Part::AnnexBusiness | Part::Changes | Part::Corrections => None,
         _ => {
             // Items start with a digit, blocks and risks with a word.
             let first = text.chars().next()?;
@@ -167,7 +203,7 @@ pub fn heading_of(text: &str, section: Section) -> Option<Heading> {
                 let plausible = title.chars().count() <= 80
                     && !title.ends_with('。')
                     && ITEM_WORDS.iter().any(|w| title.contains(w));
-                if !plausible || (section == Section::Annex2 && !is_file_name_item(title)) {
+                if !plausible || (part == Part::AnnexRecordItems && !is_file_name_item(title)) {
                     return None;
                 }
                 return Some(Heading::Item {
@@ -220,8 +256,9 @@ fn starts_with_circled(text: &str) -> bool {
 }
 
 /// A top-level section heading: a Roman numeral followed by a section
-/// title of one of the forms, an annex, or the incident annex.
-pub fn top_section(text: &str) -> Option<Section> {
+/// title of one of the forms, an annex, or the incident annex; with the
+/// part its title names (a numeral means a different part in each form).
+pub fn top_section(text: &str) -> Option<(Section, Part)> {
     // Every heading starts with one of these; this runs on every row.
     let first = text.chars().find(|c| !c.is_whitespace())?;
     if !matches!(first, '個' | '別' | '(' | '（' | 'I' | 'V' | 'Ⅰ'..='Ⅵ') {
@@ -231,7 +268,7 @@ pub fn top_section(text: &str) -> Option<Section> {
         || starts_with_compact(text, "別紙個人情報に関する重大事故について")
         || starts_with_compact(text, "(別紙)個人情報に関する重大事故について")
     {
-        return Some(Section::Incidents);
+        return Some((Section::Incidents, Part::Incidents));
     }
     if let Some(c) = text
         .contains("別添")
@@ -248,37 +285,26 @@ pub fn top_section(text: &str) -> Option<Section> {
         } else {
             None
         };
-        return by_title.or(match &c[1] {
-            "1" => Some(Section::Annex1),
-            "2" => Some(Section::Annex2),
-            _ => Some(Section::Annex3),
-        });
+        let section = by_title.or(match c.get(1).map(|m| m.as_str()) {
+            Some("1") => Some(Section::Annex1),
+            Some("2") => Some(Section::Annex2),
+            Some(_) => Some(Section::Annex3),
+            None => None,
+        })?;
+        let part = match section {
+            Section::Annex1 => Part::AnnexBusiness,
+            Section::Annex2 => Part::AnnexRecordItems,
+            _ => Part::Changes,
+        };
+        return Some((section, part));
     }
     let c = ROMAN.captures(text)?;
     let title: String = c[2].chars().filter(|c| !c.is_whitespace()).collect();
-    let known = [
-        "基本情報",
-        "特定個人情報ファイルの概要",
-        "ファイルの概要",
-        "特定個人情報ファイルの取扱いプロセス",
-        "リスク対策",
-        "その他のリスク対策",
-        "開示請求",
-        "評価実施手続",
-        "しきい値判断",
-        "変更箇所",
-    ];
-    if !known.iter().any(|k| title.starts_with(k)) || title.chars().count() > 60 {
+    if title.chars().count() > 60 {
         return None;
     }
-    Some(match &c[1] {
-        "I" | "Ⅰ" => Section::I,
-        "II" | "Ⅱ" => Section::II,
-        "III" | "Ⅲ" => Section::III,
-        "IV" | "Ⅳ" => Section::IV,
-        "V" | "Ⅴ" => Section::V,
-        _ => Section::VI,
-    })
+    let part = crate::form::part_by_title(&title)?;
+    Some((Section::from_numeral(&c[1])?, part))
 }
 
 /// Labels of the cover whose value sits on the following rows.
@@ -313,21 +339,41 @@ mod tests {
 
     #[test]
     fn section_headings_from_the_seeds() {
-        assert_eq!(top_section("I 基本情報"), Some(Section::I));
+        assert_eq!(top_section("I 基本情報"), Some((Section::I, Part::BasicInfo)));
         assert_eq!(
             top_section("Ⅲ 特定個人情報ファイルの取扱いプロセスにおける"),
-            Some(Section::III)
+            Some((Section::III, Part::RiskMeasures))
         );
-        assert_eq!(top_section("IV その他のリスク対策 ※"), Some(Section::IV));
-        assert_eq!(top_section("V 開示請求、問合せ"), Some(Section::V));
-        assert_eq!(top_section("(別添3)変更箇所"), Some(Section::Annex3));
+        assert_eq!(
+            top_section("IV その他のリスク対策 ※"),
+            Some((Section::IV, Part::OtherRiskMeasures))
+        );
+        // The same numeral, another part in 様式2 and 様式3.
+        assert_eq!(
+            top_section("Ⅳ リスク対策"),
+            Some((Section::IV, Part::RiskMeasures))
+        );
+        assert_eq!(
+            top_section("Ⅳ 開示請求、問合せ"),
+            Some((Section::IV, Part::Disclosure))
+        );
+        assert_eq!(
+            top_section("Ⅱ しきい値判断項目"),
+            Some((Section::II, Part::ThresholdItems))
+        );
+        assert_eq!(
+            top_section("(別添) 変更箇所"),
+            Some((Section::Annex3, Part::Changes))
+        );
+        assert_eq!(top_section("V 開示請求、問合せ"), Some((Section::V, Part::Disclosure)));
+        assert_eq!(top_section("(別添3)変更箇所"), Some((Section::Annex3, Part::Changes)));
         assert_eq!(
             top_section("(別添2) 特定個人情報ファイル記録項目"),
-            Some(Section::Annex2)
+            Some((Section::Annex2, Part::AnnexRecordItems))
         );
         assert_eq!(
             top_section("個人情報に関する重大事故について"),
-            Some(Section::Incidents)
+            Some((Section::Incidents, Part::Incidents))
         );
         // Annex 1 of Kawasaki names the business with a Roman numeral.
         assert_eq!(top_section("I 健康増進事業の実施に関する事務"), None);
@@ -336,48 +382,48 @@ mod tests {
     #[test]
     fn items_and_blocks() {
         assert_eq!(
-            heading_of("1. 特定個人情報ファイル名", Section::II),
+            heading_of("1. 特定個人情報ファイル名", Part::FileOverview),
             Some(Heading::Item {
                 no: 1,
                 file_name: true
             })
         );
         assert_eq!(
-            heading_of("4. 特定個人情報ファイルの取扱いの委託", Section::II),
+            heading_of("4. 特定個人情報ファイルの取扱いの委託", Part::FileOverview),
             Some(Heading::Item {
                 no: 4,
                 file_name: false
             })
         );
         assert_eq!(
-            heading_of("1. 年1回、情報セキュリティ研修を行う。", Section::IV),
+            heading_of("1. 年1回、情報セキュリティ研修を行う。", Part::OtherRiskMeasures),
             None
         );
         assert_eq!(
-            heading_of("システム2~5", Section::I),
+            heading_of("システム2~5", Part::BasicInfo),
             Some(Heading::Block(Block::System))
         );
         assert_eq!(
-            heading_of("委託事項2", Section::II),
+            heading_of("委託事項2", Part::FileOverview),
             Some(Heading::Block(Block::Entrustment))
         );
         assert_eq!(
-            heading_of("リスク1: 目的外の入手が行われるリスク", Section::III),
+            heading_of("リスク1: 目的外の入手が行われるリスク", Part::RiskMeasures),
             Some(Heading::Block(Block::Risk))
         );
         assert_eq!(
             heading_of(
                 "事案 1 税の委託業務における無許諾での再委託",
-                Section::Incidents
+                Part::Incidents
             ),
             Some(Heading::Incident)
         );
         assert_eq!(
-            heading_of("【事案の内容】", Section::Incidents),
+            heading_of("【事案の内容】", Part::Incidents),
             Some(Heading::Sub(3))
         );
         assert_eq!(
-            heading_of("①発生(発覚)時期", Section::Incidents),
+            heading_of("①発生(発覚)時期", Part::Incidents),
             Some(Heading::Sub(4))
         );
     }

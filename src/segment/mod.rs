@@ -21,9 +21,11 @@ use crate::decode::Line;
 use crate::diag::Warning;
 use crate::normalize;
 
+pub use crate::form::{Kind, Part};
 pub use heading::{Section, item_number};
-pub use kind::Kind;
+pub use kind::{Evidence, is_change_header, is_correction_header};
 
+use crate::form::{FORMS, Form};
 use heading::{Block, Heading, cover_label, heading_of};
 
 /// One source row, normalised and placed in the section tree.
@@ -33,7 +35,13 @@ pub struct Row {
     pub row_no: u32,
     pub page: Option<u32>,
     pub line: u32,
+    /// The section as the document's form numbers it (`rows.section`).
     pub section: Section,
+    /// The part of the form, the same in every form (`rows.part`).
+    pub part: Part,
+    /// The numbered item of the part the row is in (`3` below
+    /// `3. 特定個人情報の入手・使用`); 0 before the first.
+    pub item: u32,
     /// The headings above the row, outermost first.
     pub path: Arc<[Arc<str>]>,
     /// The heading level when the row is itself a heading (1 = section).
@@ -75,6 +83,13 @@ pub struct Segmented {
     pub kind: Kind,
     /// The form named in the document (`全項目評価書`…), where it says so.
     pub form: Option<&'static str>,
+    /// The form and version the rows were placed through (assessments).
+    pub spec: Option<&'static Form>,
+    /// The form marker as printed (`平成30年5月 様式4`).
+    pub form_version: Option<String>,
+    /// What the kind was read from; [`Evidence::Nothing`] means the
+    /// document is no assessment, change list or correction table.
+    pub evidence: Evidence,
     pub rows: Vec<Row>,
     pub warnings: Vec<Warning>,
 }
@@ -85,19 +100,38 @@ pub const CELL_SEPARATOR: &str = " | ";
 /// Segments a decoded document.
 pub fn segment(lines: Vec<Line>) -> Segmented {
     let mut rows: Vec<Row> = lines.into_iter().map(prepare).collect();
-    let (kind, form) = kind::classify(&rows);
+    let id = kind::identify(&rows);
     let mut warnings = Vec::new();
-    match kind {
-        Kind::ChangeList => place_table(&mut rows, Section::Changes, kind),
-        Kind::CorrectionTable => place_table(&mut rows, Section::Corrections, kind),
-        _ => Placer::default().place(&mut rows, &mut warnings),
+    match id.kind {
+        Kind::ChangeList => {
+            place_table(&mut rows, Section::Changes, Part::Changes, is_change_header)
+        }
+        Kind::CorrectionTable => place_table(
+            &mut rows,
+            Section::Corrections,
+            Part::Corrections,
+            is_correction_header,
+        ),
+        Kind::Unknown if id.evidence == Evidence::Nothing => {
+            rows.iter_mut().for_each(|r| r.part = Part::Unknown);
+        }
+        _ => Placer::new(id.form).place(&mut rows, &mut warnings),
+    }
+    if id.evidence == Evidence::HeadingsOfNoForm {
+        warnings.push(Warning::new(
+            "unknown_form",
+            "the section headings fit none of the forms 様式2/3/4 (and no title or 様式 marker names one); rows were placed by their headings' titles",
+        ));
     }
     for (i, row) in rows.iter_mut().enumerate() {
         row.row_no = i as u32 + 1;
     }
     Segmented {
-        kind,
-        form,
+        kind: id.kind,
+        form: id.form_name,
+        spec: id.form,
+        form_version: id.form_version,
+        evidence: id.evidence,
         rows,
         warnings,
     }
@@ -126,6 +160,8 @@ fn prepare(line: Line) -> Row {
         page: line.page,
         line: line.line,
         section: Section::Cover,
+        part: Part::Cover,
+        item: 0,
         path: Arc::from(Vec::new()),
         heading: None,
         label,
@@ -178,11 +214,12 @@ fn heading_text(row: &Row) -> Option<(&str, bool)> {
 }
 
 /// Places every row of a standalone table (change list, correction table).
-fn place_table(rows: &mut [Row], section: Section, kind: Kind) {
+fn place_table(rows: &mut [Row], section: Section, part: Part, is_header: fn(&Row) -> bool) {
     let mut title: Option<Arc<str>> = None;
     for row in rows.iter_mut() {
         row.section = section;
-        if kind::is_table_header(row, kind) {
+        row.part = part;
+        if is_header(row) {
             row.is_header = true;
         } else if title.is_none() && row.filled_cells().count() == 1 && !row.value.is_empty() {
             // The first single-cell row is the table's title.
@@ -198,9 +235,11 @@ fn place_table(rows: &mut [Row], section: Section, kind: Kind) {
 }
 
 /// The state of a walk over an assessment's rows.
-#[derive(Default)]
 struct Placer {
+    /// The form the rows are placed through (様式4 where unknown).
+    form: &'static Form,
     section: Section,
+    part: Part,
     /// Headings at levels 1..=4 (index 0 = level 1).
     stack: Vec<(u8, Arc<str>)>,
     path: Option<Arc<[Arc<str>]>>,
@@ -214,16 +253,38 @@ struct Placer {
 }
 
 impl Placer {
+    fn new(form: Option<&'static Form>) -> Self {
+        Placer {
+            form: form.unwrap_or(&FORMS[0]),
+            section: Section::Cover,
+            part: Part::Cover,
+            stack: Vec::new(),
+            path: None,
+            toc: None,
+            item_no: 0,
+            files_ii: 0,
+            files_iii: 0,
+        }
+    }
+
     fn place(mut self, rows: &mut [Row], warnings: &mut Vec<Warning>) {
         for row in rows.iter_mut() {
-            if let Some((text, alone)) = heading_text(row) {
+            // A table is found by its header row wherever it stands (seed
+            // 002's change list follows VI with no heading of its own).
+            if !self.part.is_table() && is_change_header(row) {
+                self.enter(Section::Changes, Part::Changes);
+            } else if !self.part.is_table() && is_correction_header(row) {
+                self.enter(Section::Corrections, Part::Corrections);
+            } else if let Some((text, alone)) = heading_text(row) {
                 let text = text.to_owned();
                 self.on_heading(row, &text, alone, warnings);
             }
             row.section = self.section;
-            row.file_no = match self.section {
-                Section::II => self.files_ii,
-                Section::III => self.files_iii,
+            row.part = self.part;
+            row.item = self.item_no;
+            row.file_no = match self.part {
+                Part::FileOverview => self.files_ii,
+                Part::RiskMeasures => self.files_iii,
                 _ => 0,
             };
             if row.heading.is_some() {
@@ -233,9 +294,11 @@ impl Placer {
                 }
             }
             row.path = self.path_for(row);
-            if self.section == Section::Annex3 && kind::is_change_header(row) {
-                row.is_header = true;
-            }
+            row.is_header = match self.part {
+                Part::Changes => is_change_header(row),
+                Part::Corrections => is_correction_header(row),
+                _ => false,
+            };
         }
     }
 
@@ -265,11 +328,10 @@ impl Placer {
     fn on_heading(&mut self, row: &mut Row, text: &str, alone: bool, warnings: &mut Vec<Warning>) {
         // Blocks carry their title in the next cell (`委託事項1 | 運用・保守`);
         // other headings stand alone.
-        let h = heading_of(text, self.section)
+        let h = heading_of(text, self.part)
             .filter(|h| alone || matches!(h, Heading::Block(b) if *b != Block::Risk));
         let Some(h) = h else {
-            if let Some(label) =
-                cover_label(text).filter(|_| alone && self.section == Section::Cover)
+            if let Some(label) = cover_label(text).filter(|_| alone && self.part == Part::Cover)
             {
                 row.heading = Some(2);
                 self.push(2, label);
@@ -283,7 +345,7 @@ impl Placer {
         };
         if let Some(toc) = &mut self.toc {
             match h {
-                Heading::Section(s) if !toc.contains(&s) => {
+                Heading::Section(s, _) if !toc.contains(&s) => {
                     // A table-of-contents entry, not the section itself.
                     toc.push(s);
                     return;
@@ -292,32 +354,31 @@ impl Placer {
             }
         }
         match h {
-            Heading::Section(s) => {
-                self.enter(s);
+            Heading::Section(s, part) => {
+                self.enter(s, part);
                 row.heading = Some(1);
                 self.push(1, text);
             }
             Heading::Item { no, file_name } => {
-                if let Some(s) = infer_section(self.section, &h) {
-                    self.infer(s, row, text, warnings);
+                if let Some(p) = infer_part(self.part, &h) {
+                    self.infer(p, row, text, warnings);
                 }
                 let restart = file_name && no == 1;
                 if no <= self.item_no && !restart {
                     return; // a numbered line inside a value, not an item
                 }
-                if restart && matches!(self.section, Section::II | Section::III) {
-                    match self.section {
-                        Section::II => self.files_ii += 1,
-                        _ => self.files_iii += 1,
-                    }
+                match self.part {
+                    Part::FileOverview if restart => self.files_ii += 1,
+                    Part::RiskMeasures if restart => self.files_iii += 1,
+                    _ => {}
                 }
                 self.item_no = no;
                 row.heading = Some(2);
                 self.push(2, text);
             }
             Heading::Block(_) => {
-                if let Some(s) = infer_section(self.section, &h) {
-                    self.infer(s, row, text, warnings);
+                if let Some(p) = infer_part(self.part, &h) {
+                    self.infer(p, row, text, warnings);
                 }
                 row.heading = Some(3);
                 self.push(3, text);
@@ -333,15 +394,18 @@ impl Placer {
         }
     }
 
-    fn enter(&mut self, section: Section) {
+    fn enter(&mut self, section: Section, part: Part) {
         self.section = section;
+        self.part = part;
         self.stack.clear();
         self.path = None;
         self.item_no = 0;
     }
 
-    /// Enters a section whose heading is missing, inferred from its content.
-    fn infer(&mut self, section: Section, row: &Row, text: &str, warnings: &mut Vec<Warning>) {
+    /// Enters a part whose heading is missing, inferred from its content.
+    fn infer(&mut self, part: Part, row: &Row, text: &str, warnings: &mut Vec<Warning>) {
+        let numeral = self.form.numeral_of(part);
+        let section = numeral.and_then(Section::from_numeral).unwrap_or(Section::I);
         warnings.push(
             Warning::new(
                 "missing_section",
@@ -354,23 +418,34 @@ impl Placer {
             .at(row.page, Some(row.line)),
         );
         self.toc = None;
-        self.enter(section);
-        let title = section.title();
-        self.stack.push((1, Arc::from(title)));
+        self.enter(section, part);
+        let title: Arc<str> = match self.form.parts.iter().find(|p| p.part == part) {
+            Some(spec) if self.form.number != 4 => Arc::from(format!(
+                "{} {}",
+                numeral.unwrap_or_default(),
+                spec.titles.first().copied().unwrap_or_default()
+            )),
+            _ => Arc::from(section.title()),
+        };
+        self.stack.push((1, title));
     }
 }
 
-/// Where a heading found in the wrong place says the document really is.
-fn infer_section(current: Section, h: &Heading) -> Option<Section> {
+/// The part a heading found in the wrong place says the document is in.
+fn infer_part(current: Part, h: &Heading) -> Option<Part> {
     match (current, h) {
-        (Section::Cover, Heading::Block(Block::System) | Heading::Item { .. }) => Some(Section::I),
-        (Section::II | Section::Annex2, Heading::Block(Block::Risk)) => Some(Section::III),
+        (Part::Cover, Heading::Block(Block::System) | Heading::Item { .. }) => {
+            Some(Part::BasicInfo)
+        }
+        (Part::FileOverview | Part::AnnexRecordItems, Heading::Block(Block::Risk)) => {
+            Some(Part::RiskMeasures)
+        }
         (
-            Section::Annex2,
+            Part::AnnexRecordItems,
             Heading::Item {
                 file_name: true, ..
             },
-        ) => Some(Section::III),
+        ) => Some(Part::RiskMeasures),
         _ => None,
     }
 }
