@@ -4,6 +4,7 @@
 
 mod common;
 
+mod answers;
 mod corpus;
 mod crash_safety;
 mod escaping;
