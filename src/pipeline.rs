@@ -197,8 +197,8 @@ fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
             format!("no 評価実施機関名; municipality {m} inferred from the text"),
         ));
     }
-    let (kind, form) = (seg.kind, seg.form);
-    let records = extract::extract(doc_id, seg, &mut warnings);
+    let (kind, form, form_version) = (seg.kind, seg.form, seg.form_version.clone());
+    let (records, thresholds) = extract::extract(doc_id, seg, &mut warnings);
     let (status, error) = crate::diag::settle(status, error, &warnings);
     let document = DocumentRecord {
         doc_id: doc_id.to_string(),
@@ -217,6 +217,14 @@ fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
         status: status.as_str(),
         error,
         warnings: warnings.len() as u32,
+        form_version,
+        threshold_subjects: thresholds.subjects,
+        threshold_subjects_as_of: thresholds.subjects_as_of,
+        threshold_handlers: thresholds.handlers,
+        threshold_handlers_as_of: thresholds.handlers_as_of,
+        threshold_serious_incident: thresholds.serious_incident,
+        threshold_result: thresholds.result,
+        basic_assessed_on: thresholds.basic_assessed_on,
     };
     DocOutput::assemble(document, records, warnings)
 }
@@ -240,6 +248,7 @@ fn failed(name: &str, doc_id: &str, format: Format, error: String) -> DocOutput 
         status: Status::Failed.as_str(),
         error: Some(error),
         warnings: 0,
+        ..DocumentRecord::default()
     };
     DocOutput::assemble(document, Records::default(), Vec::new())
 }

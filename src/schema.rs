@@ -75,6 +75,14 @@ pub const TABLES: &[Table] = &[
             "status": "ok | partial | needs_ocr | failed",
             "error": "why the status is not ok",
             "warnings" as Integer: "number of warnings for this document in manifest.json",
+            "form_version": "the form marker as printed (平成30年5月 様式4), else empty",
+            "threshold_subjects": "しきい値判断: 対象人数, the band as written (様式2 II.1)",
+            "threshold_subjects_as_of": "the date the 対象人数 was counted, ISO 8601",
+            "threshold_handlers": "しきい値判断: 取扱者数, 500人以上 | 500人未満 (様式2 II.2)",
+            "threshold_handlers_as_of": "the date the 取扱者数 was counted, ISO 8601",
+            "threshold_serious_incident" as Boolean: "しきい値判断: 重大事故 発生あり → true, 発生なし → false (様式2 II.3)",
+            "threshold_result": "しきい値判断結果 as written (様式2 III, 様式3 V.1②, 様式4 VI.1②)",
+            "basic_assessed_on": "基礎項目評価の実施日 as a 様式3/4 gives it, ISO 8601",
         ],
     },
     Table {
@@ -90,6 +98,7 @@ pub const TABLES: &[Table] = &[
             "label": "the first cell, where the row has several cells or is a heading",
             "value": "the other cells, normalised, joined with ' | '",
             "raw": "the source text of the row, cells joined by tabs",
+            "part": "the part of the form, the same in every form: cover, basic_info, threshold_items, threshold_result, file_overview, risk_measures, other_risk_measures, disclosure, procedure, annex_business, annex_record_items, changes, corrections, incidents, unknown",
         ],
     },
     Table {
@@ -183,6 +192,8 @@ pub const TABLES: &[Table] = &[
             "measures": "the risk's measure text",
             "page" as Integer: PAGE,
             "line" as Integer: LINE,
+            "form_risk_code": "the risk's place in the document's own form (様式2 IV-6-Q2, 様式3 III-6-R2)",
+            "applicable" as Boolean: "false for the one row of a section marked not applicable (委託しない…)",
         ],
     },
     Table {
@@ -198,6 +209,7 @@ pub const TABLES: &[Table] = &[
             "options": "the options, joined with ';'",
             "page" as Integer: PAGE,
             "line" as Integer: LINE,
+            "part": "the part of the form (as rows.part)",
         ],
     },
     Table {

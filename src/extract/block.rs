@@ -207,15 +207,15 @@ impl BlockRows<'_> {
     }
 }
 
-/// Groups the rows of `section` into the blocks of the given kinds, in
+/// Groups the rows of `part` into the blocks of the given kinds, in
 /// document order.
 pub fn blocks<'a>(
     rows: &'a [Row],
-    section: crate::segment::Section,
+    part: crate::segment::Part,
     kinds: &[&str],
 ) -> Vec<BlockRows<'a>> {
     let mut out: Vec<BlockRows<'a>> = Vec::new();
-    for row in rows.iter().filter(|r| r.section == section) {
+    for row in rows.iter().filter(|r| r.part == part) {
         if row.heading.is_some()
             && let Some(b) = parse_block(&row.label).filter(|b| kinds.contains(&b.kind))
         {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Warning;
 use crate::normalize;
-use crate::segment::{Row, Section};
+use crate::segment::{Part, Row};
 
 /// A row of the `changes` table: 変更箇所 rows: standalone change lists and 別添3.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -134,7 +134,7 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
     let mut prev_date: Option<String> = None;
     let mut header_seen = false;
     for row in rows {
-        if !matches!(row.section, Section::Changes | Section::Annex3) || row.heading.is_some() {
+        if row.part != Part::Changes || row.heading.is_some() {
             continue;
         }
         if row.cells.len() < 2 || row.filled_cells().next().is_none() {
@@ -235,6 +235,7 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::segment::Section;
     use std::sync::Arc;
 
     fn row(line: u32, section: Section, cells: &[&str]) -> Row {

@@ -29,6 +29,9 @@ pub struct Choice {
     pub options: Option<String>,
     pub page: Option<u32>,
     pub line: u32,
+    /// The part of the form, the same key in every form.
+    #[serde(deserialize_with = "crate::intern::deserialize")]
+    pub part: crate::intern::Name,
 }
 
 /// One bracketed answer found in the rows.
@@ -71,7 +74,7 @@ pub fn find(rows: &[Row]) -> Vec<Found> {
                     continue;
                 }
                 // The cover's `[平成30年5月 様式4]` names the form version.
-                if opts.is_empty() && row.section == crate::segment::Section::Cover {
+                if opts.is_empty() && row.part == crate::segment::Part::Cover {
                     continue;
                 }
                 let label = label_above(before)
@@ -152,6 +155,7 @@ pub fn extract(doc_id: &str, rows: &[Row], found: &[Found]) -> Vec<Choice> {
                 options: (!f.answer.options.is_empty()).then(|| f.answer.options.join(";")),
                 page: row.page,
                 line: row.line,
+                part: row.part.as_str(),
             }
         })
         .collect()

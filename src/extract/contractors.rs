@@ -6,7 +6,7 @@ use super::block::{enclosing_block, parse_block};
 use super::field::{Field, checked_options, field};
 use crate::diag::Warning;
 use crate::normalize;
-use crate::segment::{Row, Section};
+use crate::segment::{Part, Row};
 
 /// A row of the `contractors` table: one per 委託事項N with content.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -57,7 +57,7 @@ pub fn extract(
 ) -> Vec<Contractor> {
     let mut out = Vec::new();
     let mut current: Option<(Contractor, Option<&Row>)> = None;
-    for row in rows.iter().filter(|r| r.section == Section::II) {
+    for row in rows.iter().filter(|r| r.part == Part::FileOverview) {
         if row.heading.is_some() {
             if let Some(c) = current.take() {
                 keep(c, &mut out);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Warning;
 use crate::normalize;
-use crate::segment::{Row, Section};
+use crate::segment::{Part, Row};
 
 /// A row of the `corrections` table: 修正等を要する部分 rows (repeated header rows excluded).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -155,7 +155,7 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
     let mut header_seen = false;
     let mut extra_warned = false;
     for row in rows {
-        if row.section != Section::Corrections || row.heading.is_some() {
+        if row.part != Part::Corrections || row.heading.is_some() {
             continue;
         }
         if row.cells.len() < 2 || row.filled_cells().next().is_none() {
@@ -273,6 +273,7 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::segment::Section;
     use std::sync::Arc;
 
     fn row(line: u32, cells: &[&str]) -> Row {

@@ -24,6 +24,15 @@ pub struct DocumentRecord {
     pub status: crate::intern::Name,
     pub error: Option<String>,
     pub warnings: u32,
+    /// The form marker as printed (`平成30年5月 様式4`).
+    pub form_version: Option<String>,
+    pub threshold_subjects: Option<String>,
+    pub threshold_subjects_as_of: Option<String>,
+    pub threshold_handlers: Option<String>,
+    pub threshold_handlers_as_of: Option<String>,
+    pub threshold_serious_incident: Option<bool>,
+    pub threshold_result: Option<String>,
+    pub basic_assessed_on: Option<String>,
 }
 
 use std::sync::LazyLock;
@@ -31,7 +40,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::normalize;
-use crate::segment::{Kind, Row, Section, Segmented};
+use crate::segment::{Kind, Part, Row, Segmented};
 
 /// What the cover (or the title of a table document) says about the
 /// document; the caller adds what the decoder knows.
@@ -54,10 +63,7 @@ pub fn cover_facts(seg: &Segmented) -> CoverFacts {
         .rows
         .iter()
         .filter(|r| {
-            matches!(
-                r.section,
-                Section::Cover | Section::Changes | Section::Corrections
-            )
+            r.part == Part::Cover || matches!(seg.kind, Kind::ChangeList | Kind::CorrectionTable)
         })
         .collect();
     let mut facts = CoverFacts::default();

@@ -351,6 +351,35 @@ fn looks_like_label(cell: &str) -> bool {
         && !cell.starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// The names a cell lists: one a line or separated by `、`, with list
+/// marks (`・`, `-`, `1)`, `(1)`, `①`) and placeholders left out. A `・`
+/// inside a name (`中間サーバー・プラットフォーム`) is part of it.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.lines()
+        .flat_map(|line| line.split(['、', ',', '，']))
+        .map(strip_list_mark)
+        .filter_map(|t| normalize::non_placeholder(t).map(str::to_string))
+        .collect()
+}
+
+/// A name without the mark that lists it.
+fn strip_list_mark(item: &str) -> &str {
+    let t = item.trim();
+    let t = t
+        .trim_start_matches(['・', '-', '‐', '●', '○', '◦', '•'])
+        .trim_start();
+    let t = t.trim_start_matches(|c: char| ('①'..='⑳').contains(&c));
+    // `1)`, `(1)`, `1.`
+    let digits = t.trim_start_matches('(');
+    let after = digits.trim_start_matches(|c: char| c.is_ascii_digit());
+    if after.len() < digits.len()
+        && let Some(rest) = after.strip_prefix([')', '.'])
+    {
+        return rest.trim();
+    }
+    t.trim()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +437,22 @@ mod tests {
         assert_eq!(
             label_parts("再委託 ⑦再委託の有無 ※"),
             (Some(7), "再委託再委託の有無".to_string())
+        );
+    }
+
+    #[test]
+    fn lists_of_names() {
+        assert_eq!(
+            split_list("児童手当システム、団体内統合宛名システム、中間サーバー"),
+            ["児童手当システム", "団体内統合宛名システム", "中間サーバー"]
+        );
+        assert_eq!(
+            split_list("・予防接種台帳システム\n・中間サーバー・プラットフォーム\n—"),
+            ["予防接種台帳システム", "中間サーバー・プラットフォーム"]
+        );
+        assert_eq!(
+            split_list("1) 台帳ファイル\n(2) 給付ファイル"),
+            ["台帳ファイル", "給付ファイル"]
         );
     }
 }

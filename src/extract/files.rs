@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::block::{enclosing_block, enclosing_item};
-use super::field::field;
+use super::field::{field, split_list};
 use crate::normalize;
-use crate::segment::{Row, Section};
+use crate::segment::{Part, Row};
 
 /// A row of the `files` table: one per 特定個人情報ファイル of section II.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -35,7 +35,7 @@ pub struct FileRecord {
 pub fn extract(doc_id: &str, rows: &[Row]) -> Vec<FileRecord> {
     let mut out: Vec<FileRecord> = Vec::new();
     let mut expect_name = false;
-    for row in rows.iter().filter(|r| r.section == Section::II) {
+    for row in rows.iter().filter(|r| r.part == Part::FileOverview) {
         // The row after `1. 特定個人情報ファイル名` is the name (the segmenter
         // may have read it as a heading).
         if expect_name && !starts_numbered(&row.label) {
@@ -113,6 +113,36 @@ pub fn extract(doc_id: &str, rows: &[Row]) -> Vec<FileRecord> {
         } else {
             f.choice().and_then(|c| c.value()).or_else(|| f.text())
         };
+    }
+    out
+}
+
+/// The files of a form that lists them by name (様式2 I.2
+/// 特定個人情報ファイル名): one record per name, the other columns empty.
+pub fn listed(doc_id: &str, rows: &[Row]) -> Vec<FileRecord> {
+    let mut out = Vec::new();
+    let mut item = None;
+    for row in rows.iter().filter(|r| r.part == Part::BasicInfo) {
+        let text = if row.heading.is_some() {
+            item = normalize::compact(&row.label)
+                .contains("特定個人情報ファイル名")
+                .then_some(row.item);
+            row.value.as_str()
+        } else if item.is_some() && item == Some(row.item) {
+            &row.cells.join("\n")
+        } else {
+            continue;
+        };
+        for name in split_list(text) {
+            out.push(FileRecord {
+                doc_id: doc_id.to_string(),
+                file_no: out.len() as u32 + 1,
+                name: Some(name),
+                page: row.page,
+                line: row.line,
+                ..FileRecord::default()
+            });
+        }
     }
     out
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Warning;
 use crate::normalize;
-use crate::segment::{CELL_SEPARATOR, Row, Section};
+use crate::segment::{self, CELL_SEPARATOR, Row};
 
 /// A row of the `incidents` table: 個人情報に関する重大事故について: one row per 事案.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -192,7 +192,7 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<I
     let mut out = Vec::new();
     let mut open: Option<Open> = None;
     for row in rows {
-        if row.section != Section::Incidents {
+        if row.part != segment::Part::Incidents {
             continue;
         }
         let cells: Vec<&str> = row.filled_cells().collect();
@@ -255,6 +255,7 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<I
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::segment::Section;
     use std::sync::Arc;
 
     fn row(line: u32, heading: Option<u8>, cells: &[&str]) -> Row {

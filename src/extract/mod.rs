@@ -13,6 +13,7 @@ pub mod provisions;
 pub mod risk_ratings;
 pub mod rows;
 pub mod systems;
+pub mod thresholds;
 
 use crate::diag::Warning;
 use crate::segment::Segmented;
@@ -53,9 +54,18 @@ impl Records {
 /// Extracts every record type from a segmented document. The rows are
 /// taken, not borrowed: `rows` moves their text into its records once
 /// every other extractor has read them, instead of copying it.
-pub fn extract(doc_id: &str, seg: Segmented, warnings: &mut Vec<Warning>) -> Records {
+pub fn extract(
+    doc_id: &str,
+    seg: Segmented,
+    warnings: &mut Vec<Warning>,
+) -> (Records, thresholds::Thresholds) {
     let rows = &seg.rows;
-    let files = files::extract(doc_id, rows);
+    let form = seg.spec.unwrap_or_else(|| form_by_numerals(rows));
+    let files = if form.names_listed {
+        files::listed(doc_id, rows)
+    } else {
+        files::extract(doc_id, rows)
+    };
     let file_name = |no: u32| {
         files
             .iter()
@@ -64,15 +74,20 @@ pub fn extract(doc_id: &str, seg: Segmented, warnings: &mut Vec<Warning>) -> Rec
     };
     let found = choices::find(rows);
     // In this order: the extractors' warnings are listed in it.
-    let systems = systems::extract(doc_id, rows, warnings);
+    let systems = if form.names_listed {
+        systems::listed(doc_id, rows)
+    } else {
+        systems::extract(doc_id, rows, warnings)
+    };
     let contractors = contractors::extract(doc_id, rows, &file_name, warnings);
     let provisions = provisions::extract(doc_id, rows, &file_name);
-    let risk_ratings = risk_ratings::extract(doc_id, rows, &found, &file_name, warnings);
+    let risk_ratings = risk_ratings::extract(doc_id, rows, form, &found, &file_name, warnings);
     let choices = choices::extract(doc_id, rows, &found);
+    let thresholds = thresholds::extract(rows, &found);
     let changes = changes::extract(doc_id, rows, warnings);
     let corrections = corrections::extract(doc_id, rows, warnings);
     let incidents = incidents::extract(doc_id, rows, warnings);
-    Records {
+    let records = Records {
         rows: rows::extract(doc_id, seg.rows),
         systems,
         contractors,
@@ -83,7 +98,24 @@ pub fn extract(doc_id: &str, seg: Segmented, warnings: &mut Vec<Warning>) -> Rec
         corrections,
         incidents,
         files,
-    }
+    };
+    (records, thresholds)
+}
+
+/// The form a document whose form is not known is read through: 様式2
+/// where its risk part is numbered IV, else 様式4.
+fn form_by_numerals(rows: &[crate::segment::Row]) -> &'static crate::form::Form {
+    use crate::form::{FORMS, Kind};
+    use crate::segment::{Part, Section};
+    let basic = rows
+        .iter()
+        .any(|r| r.part == Part::RiskMeasures && r.section == Section::IV);
+    let kind = if basic {
+        Kind::BasicAssessment
+    } else {
+        Kind::FullAssessment
+    };
+    crate::form::versions(kind).next().unwrap_or(&FORMS[0])
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::block::blocks;
 use super::field::{checked_options, field};
-use crate::segment::{Row, Section};
+use crate::segment::{Part, Row};
 
 /// A row of the `provisions` table: one per 提供先N / 移転先N with content.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -43,7 +43,7 @@ pub fn extract(
     file_name: &dyn Fn(u32) -> Option<String>,
 ) -> Vec<Provision> {
     let mut out = Vec::new();
-    for b in blocks(rows, Section::II, &["提供先", "移転先"]) {
+    for b in blocks(rows, Part::FileOverview, &["提供先", "移転先"]) {
         let mut p = Provision {
             doc_id: doc_id.to_string(),
             file_name: file_name(b.file_no),

@@ -9,8 +9,9 @@ use super::block::{enclosing_item, enclosing_risk};
 use super::choices::Found;
 use super::field::{answers, field};
 use crate::diag::Warning;
+use crate::form::{self, Form, NotApplicable, RiskNumbering, RiskSpec};
 use crate::normalize;
-use crate::segment::{Row, Section};
+use crate::segment::{Part, Row};
 
 /// A row of the `risk_ratings` table.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -37,63 +38,11 @@ pub struct RiskRating {
     pub measures: Option<String>,
     pub page: Option<u32>,
     pub line: u32,
+    /// The risk's place in the document's own form (`IV-6-Q2`).
+    pub form_risk_code: Option<String>,
+    /// False for the one row of a section marked not applicable.
+    pub applicable: bool,
 }
-
-/// The form's risk titles by III section (全項目評価書, 様式4).
-const CANONICAL: &[(u32, &[&str])] = &[
-    (
-        2,
-        &[
-            "目的外の入手が行われるリスク",
-            "不適切な方法で入手が行われるリスク",
-            "入手した特定個人情報が不正確であるリスク",
-            "入手の際に特定個人情報が漏えい・紛失するリスク",
-        ],
-    ),
-    (
-        3,
-        &[
-            "目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスク",
-            "権限のない者(元職員、アクセス権限のない職員等)によって不正に使用されるリスク",
-            "従業者が事務外で使用するリスク",
-            "特定個人情報ファイルが不正に複製されるリスク",
-        ],
-    ),
-    (
-        4,
-        &[
-            "委託先による特定個人情報の不正入手・不正な使用に関するリスク 委託先による特定個人情報の不正な提供に関するリスク 委託先による特定個人情報の保管・消去に関するリスク 委託契約終了後の不正な使用等のリスク 再委託に関するリスク",
-        ],
-    ),
-    (
-        5,
-        &[
-            "不正な提供・移転が行われるリスク",
-            "不適切な方法で提供・移転が行われるリスク",
-            "誤った情報を提供・移転してしまうリスク、誤った相手に提供・移転してしまうリスク",
-        ],
-    ),
-    (
-        6,
-        &[
-            "目的外の入手が行われるリスク",
-            "安全が保たれない方法によって入手が行われるリスク",
-            "入手した特定個人情報が不正確であるリスク",
-            "入手の際に特定個人情報が漏えい・紛失するリスク",
-            "不正な提供が行われるリスク",
-            "不適切な方法で提供されるリスク",
-            "誤った情報を提供してしまうリスク、誤った相手に提供してしまうリスク",
-        ],
-    ),
-    (
-        7,
-        &[
-            "特定個人情報の漏えい・滅失・毀損リスク",
-            "特定個人情報が古い情報のまま保管され続けるリスク",
-            "特定個人情報が消去されずいつまでも存在するリスク",
-        ],
-    ),
-];
 
 /// The level of a rating answer.
 fn rating_level(rating: &str) -> Option<u8> {
@@ -124,18 +73,12 @@ fn bigrams(s: &str) -> Bigrams {
     chars.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
-/// Dice similarity of two strings' bigram multisets, 0–1.
-/// Every canonical title with its section and the bigrams of its compact
-/// form, computed once: titles are compared for every rating of every
-/// document.
-static CANONICAL_BIGRAMS: LazyLock<Vec<(u32, &'static str, Bigrams)>> = LazyLock::new(|| {
-    CANONICAL
+/// The bigrams of every canonical risk title, computed once: titles are
+/// compared for every rating of every document.
+static CANONICAL_BIGRAMS: LazyLock<Vec<(&'static str, Bigrams)>> = LazyLock::new(|| {
+    form::CANONICAL_RISKS
         .iter()
-        .flat_map(|(s, titles)| {
-            titles
-                .iter()
-                .map(|t| (*s, *t, bigrams(&normalize::compact(t))))
-        })
+        .map(|r| (r.code, bigrams(&normalize::compact(r.title))))
         .collect()
 });
 
@@ -156,40 +99,86 @@ fn similarity(x: &[(char, char)], y: &[(char, char)]) -> f32 {
     2.0 * common as f32 / (x.len() + y.len()) as f32
 }
 
-/// The form's title for a risk: the closest title of the section to the
-/// source's, or the one at the risk's number when the source has none.
-/// Returns the title and whether the source differs from it.
-pub fn canonical_title(
-    section: u32,
-    risk_no: u32,
-    title: Option<&str>,
-) -> Option<(&'static str, bool)> {
-    let titles = CANONICAL.iter().find(|(s, _)| *s == section)?.1;
-    let by_number = || titles.get((risk_no as usize).checked_sub(1)?).copied();
-    let Some(title) = title.filter(|t| !t.trim().is_empty()) else {
-        return by_number().map(|t| (t, false));
-    };
-    let source = bigrams(&comparable(title));
-    let best = CANONICAL_BIGRAMS
-        .iter()
-        .filter(|(s, _, _)| *s == section)
-        .map(|(_, t, grams)| (similarity(&source, grams), *t))
-        .fold(None, |acc: Option<(f32, &str)>, cur| match acc {
-            Some(a) if a.0 >= cur.0 => Some(a),
-            _ => Some(cur),
-        })?;
-    let chosen = if best.0 >= 0.6 { best.1 } else { by_number()? };
-    Some((
-        chosen,
-        normalize::compact(title) != normalize::compact(chosen),
-    ))
+/// How a rated risk was placed in its form's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Matched {
+    /// By its title (close to the canonical title, noise aside).
+    Title,
+    /// By its number (or order) in the form.
+    Number,
 }
 
-/// Extracts the ratings of section III. `found` holds the bracketed
-/// answers of all rows (see [`super::choices::find`]).
+/// The form's risk a rating is for: among the risks of `item`, the one
+/// whose canonical title is closest to the source's title, or the one at
+/// the source's number when the title is missing or close to none.
+fn place_risk(
+    form: &Form,
+    item: u32,
+    no: u32,
+    title: Option<&str>,
+) -> Option<(&'static RiskSpec, Matched)> {
+    let numbered: Vec<&'static RiskSpec> = form.risks_of(item).filter(|r| r.no > 0).collect();
+    let candidates: Vec<&'static RiskSpec> = if numbered.is_empty() {
+        form.risks_of(item).collect()
+    } else {
+        numbered
+    };
+    if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
+        let source = bigrams(&comparable(title));
+        let best = candidates
+            .iter()
+            .filter_map(|spec| {
+                let grams = &CANONICAL_BIGRAMS.iter().find(|(c, _)| *c == spec.code)?.1;
+                Some((similarity(&source, grams), *spec))
+            })
+            .fold(None, |acc: Option<(f32, &RiskSpec)>, cur| match acc {
+                Some(a) if a.0 >= cur.0 => Some(a),
+                _ => Some(cur),
+            });
+        if let Some((_, spec)) = best.filter(|(score, _)| *score >= 0.6) {
+            return Some((spec, Matched::Title));
+        }
+    }
+    candidates
+        .into_iter()
+        .find(|r| r.no == no)
+        .map(|r| (r, Matched::Number))
+}
+
+/// The title a 様式2 question names: `目的外の入手が行われるリスクへの対策は十分か`
+/// → `目的外の入手が行われるリスク`.
+fn question_title(label: &str) -> Option<String> {
+    let c = normalize::compact(label);
+    let (title, _) = c.split_once("への対策は十分か")?;
+    (!title.is_empty()).then(|| title.to_string())
+}
+
+/// The "does not apply" marks ticked in a row (`☑ 委託しない`), compact.
+fn ticked_marks(row: &Row) -> Vec<String> {
+    let mut out = Vec::new();
+    for cell in &row.cells {
+        for (i, _) in cell.match_indices(normalize::CHECKED) {
+            let rest = &cell[i + normalize::CHECKED.len_utf8()..];
+            let end = rest
+                .find([
+                    normalize::CHECKED,
+                    normalize::UNCHECKED,
+                    normalize::UNKNOWN_BOX,
+                ])
+                .unwrap_or(rest.len());
+            out.push(normalize::compact(&rest[..end]));
+        }
+    }
+    out
+}
+
+/// Extracts the ratings of the form's risk part (III of 様式3/4, IV of
+/// 様式2), each under the canonical code of its form's risk. `found` holds
+/// the bracketed answers of all rows (see [`super::choices::find`]).
 pub fn extract(
     doc_id: &str,
     rows: &[Row],
+    form: &Form,
     found: &[Found],
     file_name: &dyn Fn(u32) -> Option<String>,
     warnings: &mut Vec<Warning>,
@@ -198,10 +187,32 @@ pub fn extract(
     let mut out = Vec::new();
     let mut measures: Vec<String> = Vec::new();
     let mut block_title: Option<String> = None;
-    let mut open_risk: Option<(u32, u32, Option<u32>, u32)> = None; // (section, risk, page, line)
+    let mut open_risk: Option<(u32, u32, Option<u32>, u32)> = None; // (item, risk, page, line)
+    // The item the walk is in: (file, item), its questions so far, and
+    // the form's risk numbers its ticked "does not apply" marks cover.
+    let mut at: (u32, u32) = (0, 0);
+    let mut questions = 0;
+    let mut not_applicable: Vec<u32> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        if row.section != Section::III {
+        if row.part != Part::RiskMeasures {
             continue;
+        }
+        if (row.file_no, row.item) != at {
+            at = (row.file_no, row.item);
+            questions = 0;
+            not_applicable.clear();
+        }
+        let marks = ticked_marks(row);
+        let newly: Vec<&NotApplicable> = form
+            .not_applicable
+            .iter()
+            .filter(|na| na.item == row.item && marks.iter().any(|m| m.contains(na.mark)))
+            .collect();
+        if !newly.is_empty() {
+            if not_applicable.is_empty() {
+                out.push(not_applicable_row(doc_id, form, row, file_name));
+            }
+            not_applicable.extend(newly.iter().flat_map(|na| na.covers.iter().copied()));
         }
         if row.heading.is_some() {
             measures.clear();
@@ -213,13 +224,13 @@ pub fn extract(
             if compact.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                 block_title = None;
             }
-            if let Some((sec, risk, page, line)) = open_risk.take() {
-                warn_missing(sec, risk, page, line, warnings);
+            if let Some((item, risk, page, line)) = open_risk.take() {
+                warn_missing(form, item, risk, page, line, warnings);
             }
             if let Some((risk, _)) = super::block::parse_risk(&row.label)
-                && let Some((sec, _)) = enclosing_item(row)
+                && row.item > 0
             {
-                open_risk = Some((sec, risk, row.page, row.line));
+                open_risk = Some((row.item, risk, row.page, row.line));
             }
             continue;
         }
@@ -238,70 +249,143 @@ pub fn extract(
             }
             continue;
         }
-        let Some((section_no, section_title)) = enclosing_item(row) else {
+        let Some((_, section_title)) = enclosing_item(row) else {
             continue;
         };
-        let (risk_no, risk_title) = if section_no == 4 {
-            (0, block_title.clone())
-        } else {
-            match enclosing_risk(row) {
+        let item = row.item;
+        let (own_no, risk_title) = match form.risk_numbering {
+            RiskNumbering::Questions => {
+                questions += 1;
+                (questions, question_title(&label))
+            }
+            RiskNumbering::Headed if form.risks_of(item).all(|r| r.no == 0) => {
+                (0, block_title.clone())
+            }
+            RiskNumbering::Headed => match enclosing_risk(row) {
                 Some((n, t)) => (n, Some(t).filter(|t| !t.is_empty())),
                 None => (0, None),
-            }
+            },
         };
         open_risk = None;
+        // The answer is on the question's row or the next ones, never
+        // past the next question or heading.
         let answer = (i..rows.len().min(i + 3))
+            .take_while(|&j| {
+                j == i
+                    || (rows[j].heading.is_none()
+                        && !rows[j].cells.iter().any(|c| c.contains("十分か")))
+            })
             .find_map(|j| answer_at.get(&j))
             .and_then(|f| f.answer.value());
+        if answer.is_none() && not_applicable.contains(&own_no) {
+            // The section's one not-applicable row stands for it.
+            measures.clear();
+            continue;
+        }
+        let place = form.risk_place(item, own_no);
         if answer.is_none() {
             warnings.push(
                 Warning::new(
                     "rating_unreadable",
-                    format!("III.{section_no} リスク{risk_no}: the rating of リスクへの対策は十分か could not be read"),
+                    format!("{place}: the rating of リスクへの対策は十分か could not be read"),
                 )
                 .at(row.page, Some(row.line)),
             );
         }
-        let canonical = canonical_title(section_no, risk_no, risk_title.as_deref());
-        if let Some((c, true)) = canonical
-            && risk_title.is_some()
-        {
-            warnings.push(
+        let placed = place_risk(form, item, own_no, risk_title.as_deref());
+        let canonical = placed.and_then(|(spec, _)| form::canonical(spec.code));
+        match (placed, canonical) {
+            (Some((_, Matched::Title)), Some(c)) => {
+                if let Some(t) = risk_title.as_deref()
+                    && normalize::compact(t) != normalize::compact(c.title)
+                {
+                    warnings.push(
+                        Warning::new(
+                            "risk_title_repaired",
+                            format!("{place}: title 「{t}」 read as the form's 「{}」", c.title),
+                        )
+                        .at(row.page, Some(row.line)),
+                    );
+                }
+            }
+            (None, _) | (_, None) => warnings.push(
                 Warning::new(
-                    "risk_title_repaired",
+                    "risk_unmapped",
                     format!(
-                        "III.{section_no} リスク{risk_no}: title 「{}」 read as the form's 「{c}」",
-                        risk_title.as_deref().unwrap_or("")
+                        "{place}: the rating's risk ({}) is not one of the {} form's risks; risk_code left empty",
+                        risk_title.as_deref().unwrap_or("no title"),
+                        form.name
                     ),
                 )
                 .at(row.page, Some(row.line)),
-            );
+            ),
+            _ => {}
         }
         out.push(RiskRating {
             doc_id: doc_id.to_string(),
             file_name: file_name(row.file_no),
-            section_no,
+            section_no: canonical.map_or(item, |c| c.section),
             section_title: Some(section_title),
-            risk_no,
-            risk_code: Some(format!("III-{section_no}-R{risk_no}")),
+            risk_no: canonical.map_or(own_no, |c| c.risk),
+            risk_code: canonical.map(|c| c.code.to_string()),
             risk_title,
-            risk_title_canonical: canonical.map(|(c, _)| c.to_string()),
+            risk_title_canonical: canonical.map(|c| c.title.to_string()),
             rating_level: answer.as_deref().and_then(rating_level),
             rating: answer,
             measures: (!measures.is_empty()).then(|| measures.join("\n")),
             page: row.page,
             line: row.line,
+            form_risk_code: Some(place),
+            applicable: true,
         });
         measures.clear();
     }
-    if let Some((sec, risk, page, line)) = open_risk {
-        warn_missing(sec, risk, page, line, warnings);
+    if let Some((item, risk, page, line)) = open_risk {
+        warn_missing(form, item, risk, page, line, warnings);
     }
     out
 }
 
+/// The one row of a section marked not applicable: the section's own code
+/// (risk 0), no rating.
+fn not_applicable_row(
+    doc_id: &str,
+    form: &Form,
+    row: &Row,
+    file_name: &dyn Fn(u32) -> Option<String>,
+) -> RiskRating {
+    let spec = form.risks_of(row.item).find(|r| r.no == 0);
+    let canonical = spec.and_then(|s| form::canonical(s.code));
+    RiskRating {
+        doc_id: doc_id.to_string(),
+        file_name: file_name(row.file_no),
+        section_no: canonical.map_or(row.item, |c| c.section),
+        section_title: enclosing_item(row)
+            .map(|(_, t)| t)
+            .or_else(|| item_title(row)),
+        risk_no: 0,
+        risk_code: canonical.map(|c| c.code.to_string()),
+        risk_title: None,
+        risk_title_canonical: canonical.map(|c| c.title.to_string()),
+        rating: None,
+        rating_level: None,
+        measures: None,
+        page: row.page,
+        line: row.line,
+        form_risk_code: Some(form.risk_place(row.item, 0)),
+        applicable: false,
+    }
+}
+
+/// The title of an item heading row (`4. 特定個人情報ファイルの取扱いの委託`).
+fn item_title(row: &Row) -> Option<String> {
+    let first = row.cells.first()?;
+    crate::segment::item_number(first).map(|(_, t)| t.trim().to_string())
+}
+
 fn warn_missing(
-    section: u32,
+    form: &Form,
+    item: u32,
     risk: u32,
     page: Option<u32>,
     line: u32,
@@ -310,7 +394,10 @@ fn warn_missing(
     warnings.push(
         Warning::new(
             "rating_missing",
-            format!("III.{section} リスク{risk} has no リスクへの対策は十分か rating"),
+            format!(
+                "{}.{item} リスク{risk} has no リスクへの対策は十分か rating",
+                form.risk_numeral
+            ),
         )
         .at(page, Some(line)),
     );
@@ -342,33 +429,60 @@ fn measure_line(row: &Row) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn full() -> &'static Form {
+        form::versions(form::Kind::FullAssessment).next().unwrap()
+    }
+
     #[test]
-    fn canonical_titles_despite_noise() {
-        let c = |s, r, t| canonical_title(s, r, Some(t)).map(|(c, _)| c);
+    fn risks_placed_by_title_despite_noise() {
+        let code = |f: &Form, item, no, t| place_risk(f, item, no, t).map(|(r, _)| r.code);
+        let f = full();
         assert_eq!(
-            c(2, 3, "入手した特定個人情報 that 不正確であるリスク"),
-            Some("入手した特定個人情報が不正確であるリスク")
-        );
-        assert_eq!(
-            c(2, 4, "入手の際に特定個人情報漏えい・紛失するリスク"),
-            Some("入手の際に特定個人情報が漏えい・紛失するリスク")
-        );
-        assert_eq!(
-            c(
+            code(
+                f,
+                2,
                 3,
-                1,
-                "目的を超えた紐付け、事務に必要なない情報との紐付けが行われるリスク"
+                Some("入手した特定個人情報 that 不正確であるリスク")
             ),
-            Some("目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスク")
+            Some("III-2-R3")
         );
         assert_eq!(
-            canonical_title(6, 2, None).map(|(c, _)| c),
-            Some("安全が保たれない方法によって入手が行われるリスク")
+            code(
+                f,
+                2,
+                9,
+                Some("入手の際に特定個人情報漏えい・紛失するリスク")
+            ),
+            Some("III-2-R4")
+        );
+        assert_eq!(code(f, 6, 2, None), Some("III-6-R2"));
+        let p = form::versions(form::Kind::PriorityAssessment)
+            .next()
+            .unwrap();
+        assert_eq!(
+            code(p, 6, 2, Some("不正な提供が行われるリスク")),
+            Some("III-6-R5")
+        );
+        assert_eq!(code(p, 6, 2, None), Some("III-6-R5"));
+        let b = form::versions(form::Kind::BasicAssessment).next().unwrap();
+        assert_eq!(
+            code(b, 4, 1, Some("委託先における不正な使用等のリスク")),
+            Some("III-4-R0")
         );
         assert_eq!(
-            canonical_title(2, 1, Some("目的外の入手が行われるリスク")).map(|(_, r)| r),
-            Some(false)
+            code(b, 6, 2, Some("不正な提供が行われるリスク")),
+            Some("III-6-R5")
         );
+        assert_eq!(code(b, 9, 1, Some("何か")), None);
+    }
+
+    #[test]
+    fn questions_name_their_risk() {
+        assert_eq!(
+            question_title("目的外の入手が行われるリスクへの対策は十分か").as_deref(),
+            Some("目的外の入手が行われるリスク")
+        );
+        assert_eq!(question_title("当該対策は十分か【再掲】"), None);
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub struct RowRecord {
     pub label: Option<String>,
     pub value: Option<String>,
     pub raw: String,
+    /// The part of the form, the same key in every form.
+    #[serde(deserialize_with = "crate::intern::deserialize")]
+    pub part: crate::intern::Name,
 }
 
 /// One record per segmented row.
@@ -32,6 +35,7 @@ pub fn extract(doc_id: &str, rows: Vec<Row>) -> Vec<RowRecord> {
             label: non_empty(r.label),
             value: non_empty(r.value),
             raw: r.raw,
+            part: r.part.as_str(),
         })
         .collect()
 }

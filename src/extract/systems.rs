@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::block::parse_block;
-use super::field::{Mark, checklist, field, has_marks};
+use super::field::{Mark, checklist, field, has_marks, split_list};
 use crate::diag::Warning;
-use crate::segment::{Row, Section};
+use crate::segment::{Part, Row};
 
 /// A row of the `systems` table: one per システムN of I.2.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -51,7 +51,7 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<S
     let mut current: Option<System> = None;
     let mut connection_text = String::new();
     let mut reading = Reading::Nothing;
-    for row in rows.iter().filter(|r| r.section == Section::I) {
+    for row in rows.iter().filter(|r| r.part == Part::BasicInfo) {
         if row.heading.is_some() {
             let block = parse_block(&row.label).filter(|b| b.kind == "システム");
             finish(&mut current, &mut connection_text, &mut out, warnings);
@@ -111,6 +111,31 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<S
     }
     finish(&mut current, &mut connection_text, &mut out, warnings);
     check_numbering(&out, warnings);
+    out
+}
+
+/// The systems of a form that lists them by name (様式2 I.1③
+/// システムの名称): one record per name, the other columns empty.
+pub fn listed(doc_id: &str, rows: &[Row]) -> Vec<System> {
+    let mut out = Vec::new();
+    for row in rows
+        .iter()
+        .filter(|r| r.part == Part::BasicInfo && r.heading.is_none())
+    {
+        let Some(f) = field(row).filter(|f| f.parts().1.contains("システムの名称")) else {
+            continue;
+        };
+        for name in split_list(&f.value) {
+            out.push(System {
+                doc_id: doc_id.to_string(),
+                system_no: out.len() as u32 + 1,
+                name: Some(name),
+                page: row.page,
+                line: row.line,
+                ..System::default()
+            });
+        }
+    }
     out
 }
 

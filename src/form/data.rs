@@ -1,9 +1,7 @@
 //! The forms' tables (DOMAIN.md: the 様式4 outline and "The other two
 //! forms"). Titles are compared with white space removed.
 
-use super::{
-    CanonicalRisk, Form, Kind, NotApplicable, Part, PartSpec, RiskNumbering, RiskSpec,
-};
+use super::{CanonicalRisk, Form, Kind, NotApplicable, Part, PartSpec, RiskNumbering, RiskSpec};
 
 const fn part(numeral: &'static str, part: Part, titles: &'static [&'static str]) -> PartSpec {
     PartSpec {
@@ -46,11 +44,31 @@ pub const CANONICAL_RISKS: &[CanonicalRisk] = &[
     canon("III-2-R1", 2, 1, "目的外の入手が行われるリスク"),
     canon("III-2-R2", 2, 2, "不適切な方法で入手が行われるリスク"),
     canon("III-2-R3", 2, 3, "入手した特定個人情報が不正確であるリスク"),
-    canon("III-2-R4", 2, 4, "入手の際に特定個人情報が漏えい・紛失するリスク"),
-    canon("III-3-R1", 3, 1, "目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスク"),
-    canon("III-3-R2", 3, 2, "権限のない者(元職員、アクセス権限のない職員等)によって不正に使用されるリスク"),
+    canon(
+        "III-2-R4",
+        2,
+        4,
+        "入手の際に特定個人情報が漏えい・紛失するリスク",
+    ),
+    canon(
+        "III-3-R1",
+        3,
+        1,
+        "目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスク",
+    ),
+    canon(
+        "III-3-R2",
+        3,
+        2,
+        "権限のない者(元職員、アクセス権限のない職員等)によって不正に使用されるリスク",
+    ),
     canon("III-3-R3", 3, 3, "従業者が事務外で使用するリスク"),
-    canon("III-3-R4", 3, 4, "特定個人情報ファイルが不正に複製されるリスク"),
+    canon(
+        "III-3-R4",
+        3,
+        4,
+        "特定個人情報ファイルが不正に複製されるリスク",
+    ),
     canon(
         "III-4-R0",
         4,
@@ -73,9 +91,19 @@ pub const CANONICAL_RISKS: &[CanonicalRisk] = &[
     ),
     canon("III-6-R0", 6, 0, "情報提供ネットワークシステムとの接続"),
     canon("III-6-R1", 6, 1, "目的外の入手が行われるリスク"),
-    canon("III-6-R2", 6, 2, "安全が保たれない方法によって入手が行われるリスク"),
+    canon(
+        "III-6-R2",
+        6,
+        2,
+        "安全が保たれない方法によって入手が行われるリスク",
+    ),
     canon("III-6-R3", 6, 3, "入手した特定個人情報が不正確であるリスク"),
-    canon("III-6-R4", 6, 4, "入手の際に特定個人情報が漏えい・紛失するリスク"),
+    canon(
+        "III-6-R4",
+        6,
+        4,
+        "入手の際に特定個人情報が漏えい・紛失するリスク",
+    ),
     canon("III-6-R5", 6, 5, "不正な提供が行われるリスク"),
     canon("III-6-R6", 6, 6, "不適切な方法で提供されるリスク"),
     canon(
@@ -85,10 +113,20 @@ pub const CANONICAL_RISKS: &[CanonicalRisk] = &[
         "誤った情報を提供してしまうリスク、誤った相手に提供してしまうリスク",
     ),
     canon("III-7-R1", 7, 1, "特定個人情報の漏えい・滅失・毀損リスク"),
-    canon("III-7-R2", 7, 2, "特定個人情報が古い情報のまま保管され続けるリスク"),
-    canon("III-7-R3", 7, 3, "特定個人情報が消去されずいつまでも存在するリスク"),
+    canon(
+        "III-7-R2",
+        7,
+        2,
+        "特定個人情報が古い情報のまま保管され続けるリスク",
+    ),
+    canon(
+        "III-7-R3",
+        7,
+        3,
+        "特定個人情報が消去されずいつまでも存在するリスク",
+    ),
     // 様式2's 人手を介在させる作業 (later versions): no 様式4 counterpart.
-    canon("HUMAN-R1", 8, 1, "人為的ミスが発生するリスク"),
+    canon("S2-8-R1", 8, 1, "人為的ミスが発生するリスク"),
 ];
 
 const FULL_RISKS: &[RiskSpec] = &[
@@ -169,15 +207,23 @@ const BASIC_REVISED_RISKS: &[RiskSpec] = &[
     risk(6, 1, "III-6-R1"),
     risk(6, 2, "III-6-R5"),
     risk(7, 1, "III-7-R1"),
-    risk(8, 1, "HUMAN-R1"),
+    risk(8, 1, "S2-8-R1"),
 ];
 
 const FULL_PARTS: &[PartSpec] = &[
     part("I", Part::BasicInfo, &["基本情報"]),
     annex(Part::AnnexBusiness, &["事務の内容"]),
-    part("II", Part::FileOverview, &["特定個人情報ファイルの概要", "ファイルの概要"]),
+    part(
+        "II",
+        Part::FileOverview,
+        &["特定個人情報ファイルの概要", "ファイルの概要"],
+    ),
     annex(Part::AnnexRecordItems, &["特定個人情報ファイル記録項目"]),
-    part("III", Part::RiskMeasures, &["特定個人情報ファイルの取扱いプロセス"]),
+    part(
+        "III",
+        Part::RiskMeasures,
+        &["特定個人情報ファイルの取扱いプロセス"],
+    ),
     part("IV", Part::OtherRiskMeasures, &["その他のリスク対策"]),
     part("V", Part::Disclosure, &["開示請求"]),
     part("VI", Part::Procedure, &["評価実施手続"]),
@@ -187,7 +233,11 @@ const FULL_PARTS: &[PartSpec] = &[
 const PRIORITY_PARTS: &[PartSpec] = &[
     part("I", Part::BasicInfo, &["基本情報"]),
     part("II", Part::FileOverview, &["特定個人情報ファイルの概要"]),
-    part("III", Part::RiskMeasures, &["特定個人情報ファイルの取扱いプロセス", "リスク対策"]),
+    part(
+        "III",
+        Part::RiskMeasures,
+        &["特定個人情報ファイルの取扱いプロセス", "リスク対策"],
+    ),
     part("IV", Part::Disclosure, &["開示請求"]),
     part("V", Part::Procedure, &["評価実施手続"]),
     annex(Part::Changes, &["変更箇所"]),
@@ -195,7 +245,11 @@ const PRIORITY_PARTS: &[PartSpec] = &[
 
 const BASIC_PARTS: &[PartSpec] = &[
     part("I", Part::BasicInfo, &["関連情報", "基本情報"]),
-    part("II", Part::ThresholdItems, &["しきい値判断項目", "しきい値判断"]),
+    part(
+        "II",
+        Part::ThresholdItems,
+        &["しきい値判断項目", "しきい値判断"],
+    ),
     part("III", Part::ThresholdResult, &["しきい値判断結果"]),
     part("IV", Part::RiskMeasures, &["リスク対策"]),
     part("V", Part::Changes, &["変更箇所"]),
@@ -230,6 +284,7 @@ pub const FORMS: &[Form] = &[
         number: 4,
         version_marks: &[],
         parts: FULL_PARTS,
+        names_listed: false,
         risk_numeral: "III",
         risk_numbering: RiskNumbering::Headed,
         risks: FULL_RISKS,
@@ -241,6 +296,7 @@ pub const FORMS: &[Form] = &[
         number: 3,
         version_marks: &[],
         parts: PRIORITY_PARTS,
+        names_listed: false,
         risk_numeral: "III",
         risk_numbering: RiskNumbering::Headed,
         risks: PRIORITY_RISKS,
@@ -252,6 +308,7 @@ pub const FORMS: &[Form] = &[
         number: 2,
         version_marks: &["人手を介在させる作業", "最も優先度が高いと考えられる対策"],
         parts: BASIC_PARTS,
+        names_listed: true,
         risk_numeral: "IV",
         risk_numbering: RiskNumbering::Questions,
         risks: BASIC_REVISED_RISKS,
@@ -263,6 +320,7 @@ pub const FORMS: &[Form] = &[
         number: 2,
         version_marks: &[],
         parts: BASIC_PARTS,
+        names_listed: true,
         risk_numeral: "IV",
         risk_numbering: RiskNumbering::Questions,
         risks: BASIC_RISKS,

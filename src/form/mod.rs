@@ -144,6 +144,9 @@ pub struct Form {
     /// form without marks is the version that lacks every other's.
     pub version_marks: &'static [&'static str],
     pub parts: &'static [PartSpec],
+    /// Whether the form lists its systems and files by name in its basic
+    /// information (様式2: I.1③, I.2) instead of describing each.
+    pub names_listed: bool,
     /// The numeral of the risk part, for `form_risk_code`.
     pub risk_numeral: &'static str,
     pub risk_numbering: RiskNumbering,
@@ -252,14 +255,23 @@ mod tests {
 
     #[test]
     fn parts_by_title_whatever_the_numeral() {
-        assert_eq!(part_by_title("その他のリスク対策 ※"), Some(Part::OtherRiskMeasures));
+        assert_eq!(
+            part_by_title("その他のリスク対策 ※"),
+            Some(Part::OtherRiskMeasures)
+        );
         assert_eq!(part_by_title("リスク対策"), Some(Part::RiskMeasures));
         assert_eq!(
             part_by_title("特定個人情報ファイルの取扱いプロセスにおけるリスク対策"),
             Some(Part::RiskMeasures)
         );
-        assert_eq!(part_by_title("しきい値判断項目"), Some(Part::ThresholdItems));
-        assert_eq!(part_by_title("しきい値判断結果"), Some(Part::ThresholdResult));
+        assert_eq!(
+            part_by_title("しきい値判断項目"),
+            Some(Part::ThresholdItems)
+        );
+        assert_eq!(
+            part_by_title("しきい値判断結果"),
+            Some(Part::ThresholdResult)
+        );
         assert_eq!(part_by_title("関連情報"), Some(Part::BasicInfo));
         assert_eq!(part_by_title("健康増進事業の実施に関する事務"), None);
     }
@@ -271,7 +283,12 @@ mod tests {
                 assert!(canonical(r.code).is_some(), "{} {}", f.name, r.code);
             }
             for na in f.not_applicable {
-                assert!(f.risks_of(na.item).any(|r| r.no == 0), "{} {}", f.name, na.item);
+                assert!(
+                    f.risks_of(na.item).any(|r| r.no == 0),
+                    "{} {}",
+                    f.name,
+                    na.item
+                );
             }
         }
         let mut codes: Vec<&str> = CANONICAL_RISKS.iter().map(|r| r.code).collect();
@@ -287,15 +304,18 @@ mod tests {
         let r = p.risks_of(6).find(|r| r.no == 2).unwrap();
         assert_eq!(r.code, "III-6-R5");
         assert_eq!(p.risk_place(6, 2), "III-6-R2");
-        assert_eq!(canonical(r.code).unwrap().title, "不正な提供が行われるリスク");
+        assert_eq!(
+            canonical(r.code).unwrap().title,
+            "不正な提供が行われるリスク"
+        );
     }
 
     #[test]
     fn basic_versions_by_their_marks() {
         let later = version_of(Kind::BasicAssessment, &|p| p == "人手を介在させる作業").unwrap();
-        assert!(later.risks.iter().any(|r| r.code == "HUMAN-R1"));
+        assert!(later.risks.iter().any(|r| r.code == "S2-8-R1"));
         let older = version_of(Kind::BasicAssessment, &|_| false).unwrap();
-        assert!(older.risks.iter().all(|r| r.code != "HUMAN-R1"));
+        assert!(older.risks.iter().all(|r| r.code != "S2-8-R1"));
         assert_eq!(older.risk_place(3, 2), "IV-3-Q2");
     }
 }

@@ -124,9 +124,8 @@ pub enum Heading {
 static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(VI|IV|V|III|II|I|Ⅵ|Ⅳ|Ⅴ|Ⅲ|Ⅱ|Ⅰ)\s*[.．、]?\s*(\S.*)$").expect("valid regex")
 });
-static ANNEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[(（]\s*別添\s*([1-3])?\s*[)）]\s*(.*)$").expect("valid regex")
-});
+static ANNEX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[(（]\s*別添\s*([1-3])?\s*[)）]\s*(.*)$").expect("valid regex"));
 static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(システム|委託事項|提供先|移転先)\s*\d+(\s*[~～〜\-]\s*\d+)?$")
         .expect("valid regex")
@@ -339,7 +338,10 @@ mod tests {
 
     #[test]
     fn section_headings_from_the_seeds() {
-        assert_eq!(top_section("I 基本情報"), Some((Section::I, Part::BasicInfo)));
+        assert_eq!(
+            top_section("I 基本情報"),
+            Some((Section::I, Part::BasicInfo))
+        );
         assert_eq!(
             top_section("Ⅲ 特定個人情報ファイルの取扱いプロセスにおける"),
             Some((Section::III, Part::RiskMeasures))
@@ -365,8 +367,14 @@ mod tests {
             top_section("(別添) 変更箇所"),
             Some((Section::Annex3, Part::Changes))
         );
-        assert_eq!(top_section("V 開示請求、問合せ"), Some((Section::V, Part::Disclosure)));
-        assert_eq!(top_section("(別添3)変更箇所"), Some((Section::Annex3, Part::Changes)));
+        assert_eq!(
+            top_section("V 開示請求、問合せ"),
+            Some((Section::V, Part::Disclosure))
+        );
+        assert_eq!(
+            top_section("(別添3)変更箇所"),
+            Some((Section::Annex3, Part::Changes))
+        );
         assert_eq!(
             top_section("(別添2) 特定個人情報ファイル記録項目"),
             Some((Section::Annex2, Part::AnnexRecordItems))
@@ -396,7 +404,10 @@ mod tests {
             })
         );
         assert_eq!(
-            heading_of("1. 年1回、情報セキュリティ研修を行う。", Part::OtherRiskMeasures),
+            heading_of(
+                "1. 年1回、情報セキュリティ研修を行う。",
+                Part::OtherRiskMeasures
+            ),
             None
         );
         assert_eq!(

@@ -331,8 +331,7 @@ impl Placer {
         let h = heading_of(text, self.part)
             .filter(|h| alone || matches!(h, Heading::Block(b) if *b != Block::Risk));
         let Some(h) = h else {
-            if let Some(label) = cover_label(text).filter(|_| alone && self.part == Part::Cover)
-            {
+            if let Some(label) = cover_label(text).filter(|_| alone && self.part == Part::Cover) {
                 row.heading = Some(2);
                 self.push(2, label);
                 if label == "項目一覧" {
@@ -405,7 +404,9 @@ impl Placer {
     /// Enters a part whose heading is missing, inferred from its content.
     fn infer(&mut self, part: Part, row: &Row, text: &str, warnings: &mut Vec<Warning>) {
         let numeral = self.form.numeral_of(part);
-        let section = numeral.and_then(Section::from_numeral).unwrap_or(Section::I);
+        let section = numeral
+            .and_then(Section::from_numeral)
+            .unwrap_or(Section::I);
         warnings.push(
             Warning::new(
                 "missing_section",
