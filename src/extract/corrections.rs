@@ -6,34 +6,47 @@
 //! repeated on later pages and sub-header rows that only repeat a
 //! sub-heading (`後期高齢`) are skipped.
 
-use serde::{Deserialize, Serialize};
-
 use crate::diag::Warning;
 use crate::normalize;
 use crate::segment::{Row, Section};
 
-/// A row of the `corrections` table: 修正等を要する部分 rows (repeated header rows excluded).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Correction {
-    pub doc_id: String,
-    pub correction_no: u32,
-    pub item: Option<String>,
-    pub page_ref: Option<String>,
-    pub current: Option<String>,
-    pub revision_1_label: Option<String>,
-    /// As written, `変更なし` included; empty for a placeholder (`(記載なし)`).
-    pub revision_1: Option<String>,
-    pub revision_2_label: Option<String>,
-    pub revision_2: Option<String>,
-    /// The last revision that is not `変更なし` (nor an empty cell), else `current`.
-    pub r#final: Option<String>,
-    /// The bracketed lead of the reason, without its brackets (`事務所管課による修正`).
-    pub reason_category: Option<String>,
-    /// The reason without its bracketed lead (which is in `reason_category`);
-    /// the whole reason where it has no lead.
-    pub reason: Option<String>,
-    pub page: Option<u32>,
-    pub line: u32,
+crate::record! {
+    /// 修正等を要する部分 rows (repeated header rows excluded).
+    pub struct Correction in "corrections" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// 1-based order in the document
+        pub correction_no: u32,
+        /// 対応する評価書の項目
+        pub item: Option<String>,
+        /// ページ
+        pub page_ref: Option<String>,
+        /// 現在の評価書
+        pub current: Option<String>,
+        /// the first revision column's heading
+        pub revision_1_label: Option<String>,
+        /// the first revision
+        // As written, `変更なし` included; empty for a placeholder (`(記載なし)`).
+        pub revision_1: Option<String>,
+        /// the second revision column's heading
+        pub revision_2_label: Option<String>,
+        /// the second revision
+        pub revision_2: Option<String>,
+        /// the last revision that is not 変更なし, else current
+        // The last revision that is not `変更なし` (nor an empty cell), else `current`.
+        pub r#final: Option<String>,
+        /// the bracketed lead of the reason (【…】)
+        // The bracketed lead of the reason, without its brackets (`事務所管課による修正`).
+        pub reason_category: Option<String>,
+        /// 理由
+        // The reason without its bracketed lead (which is in `reason_category`);
+        // the whole reason where it has no lead.
+        pub reason: Option<String>,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+    }
 }
 
 /// The columns of a correction table.

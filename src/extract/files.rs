@@ -1,34 +1,44 @@
 //! The `files` table: II, one record per 特定個人情報ファイル.
 
-use serde::{Deserialize, Serialize};
-
 use super::block::{enclosing_block, enclosing_item};
 use super::field::field;
 use crate::normalize;
 use crate::segment::{Row, Section};
 
-/// A row of the `files` table: one per 特定個人情報ファイル of section II.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct FileRecord {
-    pub doc_id: String,
-    /// 1-based, in the order the files appear in II.
-    pub file_no: u32,
-    /// 1. 特定個人情報ファイル名.
-    pub name: Option<String>,
-    /// ①ファイルの種類 (the bracketed answer).
-    pub file_type: Option<String>,
-    /// ②対象となる本人の数 (a band such as `10万人以上100万人未満`).
-    pub subject_count: Option<String>,
-    /// ③対象となる本人の範囲.
-    pub subject_scope: Option<String>,
-    /// ④記録される項目 (a band such as `100項目以上`).
-    pub record_item_count: Option<String>,
-    /// ⑤保有開始日, ISO where it reads as a date, else as written.
-    pub holding_start: Option<String>,
-    /// ⑥事務担当部署.
-    pub department: Option<String>,
-    pub page: Option<u32>,
-    pub line: u32,
+crate::record! {
+    /// II: one row per 特定個人情報ファイル.
+    pub struct FileRecord in "files" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// 1-based order of the file in II
+        // 1-based, in the order the files appear in II.
+        pub file_no: u32,
+        /// 1. 特定個人情報ファイル名
+        // 1. 特定個人情報ファイル名.
+        pub name: Option<String>,
+        /// ①ファイルの種類
+        // ①ファイルの種類 (the bracketed answer).
+        pub file_type: Option<String>,
+        /// ②対象となる本人の数 (a band)
+        // ②対象となる本人の数 (a band such as `10万人以上100万人未満`).
+        pub subject_count: Option<String>,
+        /// ③対象となる本人の範囲
+        // ③対象となる本人の範囲.
+        pub subject_scope: Option<String>,
+        /// ④記録される項目 (a band)
+        // ④記録される項目 (a band such as `100項目以上`).
+        pub record_item_count: Option<String>,
+        /// ⑤保有開始日, ISO 8601
+        // ⑤保有開始日, ISO where it reads as a date, else as written.
+        pub holding_start: Option<String>,
+        /// ⑥事務担当部署
+        // ⑥事務担当部署.
+        pub department: Option<String>,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+    }
 }
 
 /// Extracts the files of section II.

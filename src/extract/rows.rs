@@ -1,22 +1,30 @@
 //! The `rows` table: every source row, lossless.
 
-use serde::{Deserialize, Serialize};
-
 use crate::segment::Row;
 
-/// A row of the `rows` table.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RowRecord {
-    pub doc_id: String,
-    pub row_no: u32,
-    pub page: Option<u32>,
-    pub line: u32,
-    #[serde(deserialize_with = "crate::intern::deserialize")]
-    pub section: crate::intern::Name,
-    pub path: Option<String>,
-    pub label: Option<String>,
-    pub value: Option<String>,
-    pub raw: String,
+crate::record! {
+    /// Every non-empty source row, normalised, with its place in the form (lossless).
+    pub struct RowRecord in "rows" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// 1-based position in the document's row stream
+        pub row_no: u32,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+        /// cover, I–VI, annex1–annex3, incidents, changes, corrections
+        #[serde(deserialize_with = "crate::intern::deserialize")]
+        pub section: crate::intern::Name,
+        /// the headings above the row, joined with ' > '
+        pub path: Option<String>,
+        /// the first cell, where the row has several cells or is a heading
+        pub label: Option<String>,
+        /// the other cells, normalised, joined with ' | '
+        pub value: Option<String>,
+        /// the source text of the row, cells joined by tabs
+        pub raw: String,
+    }
 }
 
 /// One record per segmented row.
