@@ -23,6 +23,7 @@ use crate::extract::Visitor;
 use crate::pipeline::DocOutput;
 use crate::schema::{self, Record, Table};
 
+pub mod datapackage;
 pub mod excel;
 pub mod flat;
 pub mod report;
@@ -154,6 +155,8 @@ pub struct Emitter {
     manifest_docs: BufWriter<File>,
     manifest_doc_count: usize,
     writeback: Writeback,
+    /// Whether `datapackage.json` is staged.
+    datapackage: bool,
 }
 
 /// Starts writing the staged tables to disk while the run goes on, so
@@ -285,6 +288,7 @@ impl Emitter {
             };
             writers.push(TableWriter { table, csv, jsonl });
         }
+        let datapackage = datapackage::write(&staging, formats, style)?;
         let sqlite = if formats.contains(&TableFormat::Sqlite) {
             Some(sqlite::SqliteWriter::create(
                 &staging.join(sqlite::FILE_NAME),
@@ -317,6 +321,7 @@ impl Emitter {
             manifest_docs: BufWriter::with_capacity(1 << 16, docs_file),
             manifest_doc_count: 0,
             writeback,
+            datapackage,
         })
     }
 
@@ -460,6 +465,9 @@ impl Emitter {
         file.write_all(b"\n").map_err(io)?;
         flush(&mut file, &self.staging)?;
         names.push("manifest.json".into());
+        if self.datapackage {
+            names.push(datapackage::FILE_NAME.into());
+        }
         if let Some(db) = self.sqlite {
             db.finish()?;
             names.push(sqlite::FILE_NAME.into());

@@ -19,7 +19,7 @@ crate::record! {
         pub change_no: u32,
         /// 変更日, ISO 8601
         // 変更日 in ISO; empty where the row has none or it is unreadable.
-        pub changed_on: Option<String>,
+        pub changed_on: Option<String> as Date,
         /// 項目
         pub item: Option<String>,
         /// 変更前の記載

@@ -19,8 +19,8 @@ crate::record! {
         pub correction_no: u32,
         /// 対応する評価書の項目
         pub item: Option<String>,
-        /// ページ
-        pub page_ref: Option<String>,
+        /// ページ: the page of the assessment the row refers to (the first, for a range)
+        pub page_ref: Option<u32>,
         /// 現在の評価書
         pub current: Option<String>,
         /// the first revision column's heading
@@ -46,6 +46,8 @@ crate::record! {
         pub page: Option<u32>,
         #[doc = crate::meaning!(line)]
         pub line: u32,
+        /// ページ: the last page of a range (3～5 → 5); empty for a single page
+        pub page_ref_last: Option<u32>,
     }
 }
 
@@ -262,12 +264,22 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
             None => (None, None),
         };
         let rev = |i: usize| value(revisions.get(i).copied());
+        let pages = value(page_ref).and_then(|p| {
+            let pages = normalize::page_range(&p);
+            if pages.is_none() {
+                warnings.push(
+                    Warning::new("unreadable_number", format!("ページ \"{p}\" is not a page"))
+                        .at(row.page, Some(row.line)),
+                );
+            }
+            pages
+        });
         let label = |i: usize| layout.revision_labels.get(i).cloned();
         out.push(Correction {
             doc_id: doc_id.to_string(),
             correction_no: out.len() as u32 + 1,
             item: value(item),
-            page_ref: value(page_ref),
+            page_ref: pages.map(|p| p.0),
             current,
             revision_1_label: label(0),
             revision_1: rev(0),
@@ -278,6 +290,7 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
             reason,
             page: row.page,
             line: row.line,
+            page_ref_last: pages.and_then(|p| p.1),
         });
     }
     out
@@ -367,7 +380,7 @@ mod tests {
         let c = &got[0];
         assert_eq!(c.correction_no, 1);
         assert_eq!(c.item.as_deref(), Some("I 基本情報 ②事務の内容※"));
-        assert_eq!(c.page_ref.as_deref(), Some("3"));
+        assert_eq!((c.page_ref, c.page_ref_last), (Some(3), None));
         assert_eq!(
             c.current.as_deref(),
             Some("14 上記に掲げる事務に付随する事務")

@@ -20,7 +20,7 @@ crate::record! {
         /// the form named in the document (全項目評価書…)
         pub form: Option<String>,
         /// 評価書番号
-        pub assessment_no: Option<String>,
+        pub assessment_no: Option<u32>,
         /// 評価書名 (or the title of a change list / correction table)
         pub title: Option<String>,
         /// 評価実施機関名 as written (川崎市長)
@@ -28,7 +28,7 @@ crate::record! {
         /// the body (川崎市), from the organisation or, failing that, the text
         pub municipality: Option<String>,
         /// 公表日, ISO 8601
-        pub published_on: Option<String>,
+        pub published_on: Option<String> as Date,
         /// true when the document is marked as a draft (案)
         pub is_draft: bool,
         /// ok | partial | needs_ocr | failed

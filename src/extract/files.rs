@@ -2,6 +2,7 @@
 
 use super::block::{enclosing_block, enclosing_item};
 use super::field::field;
+use crate::diag::Warning;
 use crate::normalize;
 use crate::segment::{Row, Section};
 
@@ -30,7 +31,7 @@ crate::record! {
         pub record_item_count: Option<String>,
         /// ⑤保有開始日, ISO 8601
         // ⑤保有開始日, ISO where it reads as a date, else as written.
-        pub holding_start: Option<String>,
+        pub holding_start: Option<String> as Date,
         /// ⑥事務担当部署
         // ⑥事務担当部署.
         pub department: Option<String>,
@@ -42,7 +43,7 @@ crate::record! {
 }
 
 /// Extracts the files of section II.
-pub fn extract(doc_id: &str, rows: &[Row]) -> Vec<FileRecord> {
+pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<FileRecord> {
     let mut out: Vec<FileRecord> = Vec::new();
     let mut expect_name = false;
     for row in rows.iter().filter(|r| r.section == Section::II) {
@@ -116,8 +117,20 @@ pub fn extract(doc_id: &str, rows: &[Row]) -> Vec<FileRecord> {
             continue;
         }
         *slot = if label.contains("保有開始日") {
-            f.text()
-                .map(|t| normalize::iso_if_only_date(&t).unwrap_or(t))
+            // A date column: text that is no date stays in rows, with a warning.
+            f.text().and_then(|t| {
+                let iso = normalize::iso_if_only_date(&t);
+                if iso.is_none() {
+                    warnings.push(
+                        Warning::new(
+                            "unreadable_date",
+                            format!("保有開始日 \"{t}\" is not a date"),
+                        )
+                        .at(row.page, Some(row.line)),
+                    );
+                }
+                iso
+            })
         } else if label.contains("本人の範囲") || label.contains("事務担当部署") {
             f.text()
         } else {

@@ -88,7 +88,7 @@ tables! {
 /// every other extractor has read them, instead of copying it.
 pub fn extract(doc_id: &str, seg: Segmented, warnings: &mut Vec<Warning>) -> Records {
     let rows = &seg.rows;
-    let files = files::extract(doc_id, rows);
+    let files = files::extract(doc_id, rows, warnings);
     let file_name = |no: u32| {
         files
             .iter()

@@ -16,3 +16,4 @@ mod pdf_records;
 mod records;
 mod robustness;
 mod tables;
+mod types;
