@@ -113,6 +113,7 @@ pub const WARNING_CODES: &[WarningCode] = codes![
     "rating_missing" Doubtful: "a risk has no リスクへの対策は十分か rating",
     "rating_unreadable" Doubtful: "the answer to リスクへの対策は十分か could not be read",
     "unreadable_date" Doubtful: "a date cell could not be read as a date",
+    "unreadable_number" Doubtful: "a cell that holds a number (評価書番号, a correction's ページ) is not one; its text is in rows",
     "unreadable_submission" Doubtful: "a 提出時期 cell is neither 事前 nor 事後",
     "continuation_row" Note: "a change row with no 項目 was read as the continuation of the row before",
     "missing_header" Doubtful: "a table without a header row: its columns were read by position",

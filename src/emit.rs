@@ -19,9 +19,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::extract::Visitor;
 use crate::pipeline::DocOutput;
-use crate::schema::{self, Table};
+use crate::schema::{self, Record, Table};
 
+pub mod datapackage;
 pub mod excel;
 pub mod flat;
 pub mod report;
@@ -153,6 +155,8 @@ pub struct Emitter {
     manifest_docs: BufWriter<File>,
     manifest_doc_count: usize,
     writeback: Writeback,
+    /// Whether `datapackage.json` is staged.
+    datapackage: bool,
 }
 
 /// Starts writing the staged tables to disk while the run goes on, so
@@ -284,6 +288,7 @@ impl Emitter {
             };
             writers.push(TableWriter { table, csv, jsonl });
         }
+        let datapackage = datapackage::write(&staging, formats, style)?;
         let sqlite = if formats.contains(&TableFormat::Sqlite) {
             Some(sqlite::SqliteWriter::create(
                 &staging.join(sqlite::FILE_NAME),
@@ -316,6 +321,7 @@ impl Emitter {
             manifest_docs: BufWriter::with_capacity(1 << 16, docs_file),
             manifest_doc_count: 0,
             writeback,
+            datapackage,
         })
     }
 
@@ -368,20 +374,7 @@ impl Emitter {
             }
         };
         if let Some(db) = &mut self.sqlite {
-            let r = &doc.records;
-            let mut tables = schema::TABLES.iter();
-            let mut next = || tables.next().ok_or_else(no_such_table);
-            db.insert(next()?, std::slice::from_ref(&doc.document))?;
-            db.insert(next()?, &r.rows)?;
-            db.insert(next()?, &r.systems)?;
-            db.insert(next()?, &r.files)?;
-            db.insert(next()?, &r.contractors)?;
-            db.insert(next()?, &r.provisions)?;
-            db.insert(next()?, &r.risk_ratings)?;
-            db.insert(next()?, &r.choices)?;
-            db.insert(next()?, &r.changes)?;
-            db.insert(next()?, &r.corrections)?;
-            db.insert(next()?, &r.incidents)?;
+            doc.records.visit(&doc.document, db)?;
         }
         if self.cp932 {
             doc.manifest.cp932_replacements = Some(replaced);
@@ -472,6 +465,9 @@ impl Emitter {
         file.write_all(b"\n").map_err(io)?;
         flush(&mut file, &self.staging)?;
         names.push("manifest.json".into());
+        if self.datapackage {
+            names.push(datapackage::FILE_NAME.into());
+        }
         if let Some(db) = self.sqlite {
             db.finish()?;
             names.push(sqlite::FILE_NAME.into());
@@ -706,6 +702,30 @@ type Spill<'a> = dyn FnMut(usize, &mut EncodedTable) -> Result<(), EmitError> + 
 /// Records encoded between two spills.
 const CHUNK_RECORDS: usize = 4096;
 
+/// Encodes every table of a document, a chunk of records at a time.
+struct EncodeTables<'a, 'b> {
+    encoder: &'a Encoder,
+    into: &'a mut Encoded,
+    spill: &'a mut Spill<'b>,
+    /// CP932 replacements made.
+    replaced: usize,
+}
+
+impl Visitor for EncodeTables<'_, '_> {
+    type Error = EmitError;
+
+    fn table<T: Record>(&mut self, i: usize, records: &[T]) -> Result<(), EmitError> {
+        let Some(out) = self.into.tables.get_mut(i) else {
+            return Err(no_such_table());
+        };
+        for chunk in records.chunks(CHUNK_RECORDS) {
+            self.replaced += self.encoder.lines(T::TABLE, chunk, out)?;
+            (self.spill)(i, out)?;
+        }
+        Ok(())
+    }
+}
+
 impl Encoder {
     /// Whether a document is encoded ahead by a worker ([`Encoder::encode`])
     /// or, being far larger than the forms' documents, streamed by the
@@ -735,19 +755,14 @@ impl Encoder {
             into.clear();
             into.tables
                 .resize_with(schema::TABLES.len(), EncodedTable::default);
-            let r = &doc.records;
-            let mut n = 0;
-            n += self.table(0, std::slice::from_ref(&doc.document), into, spill)?;
-            n += self.table(1, &r.rows, into, spill)?;
-            n += self.table(2, &r.systems, into, spill)?;
-            n += self.table(3, &r.files, into, spill)?;
-            n += self.table(4, &r.contractors, into, spill)?;
-            n += self.table(5, &r.provisions, into, spill)?;
-            n += self.table(6, &r.risk_ratings, into, spill)?;
-            n += self.table(7, &r.choices, into, spill)?;
-            n += self.table(8, &r.changes, into, spill)?;
-            n += self.table(9, &r.corrections, into, spill)?;
-            n += self.table(10, &r.incidents, into, spill)?;
+            let mut tables = EncodeTables {
+                encoder: self,
+                into: &mut *into,
+                spill: &mut *spill,
+                replaced: 0,
+            };
+            doc.records.visit(&doc.document, &mut tables)?;
+            let n = tables.replaced;
             into.replaced = n;
             Ok(())
         });
@@ -756,26 +771,6 @@ impl Encoder {
                 doc_id: doc.document.doc_id.clone(),
             })
         })
-    }
-
-    /// Encodes the records of table `i` of [`schema::TABLES`] a chunk at a
-    /// time; returns the CP932 replacements made.
-    fn table<T: Serialize>(
-        &self,
-        i: usize,
-        records: &[T],
-        into: &mut Encoded,
-        spill: &mut Spill<'_>,
-    ) -> Result<usize, EmitError> {
-        let (Some(table), Some(out)) = (schema::TABLES.get(i), into.tables.get_mut(i)) else {
-            return Err(no_such_table());
-        };
-        let mut replaced = 0;
-        for chunk in records.chunks(CHUNK_RECORDS) {
-            replaced += self.lines(table, chunk, out)?;
-            spill(i, out)?;
-        }
-        Ok(replaced)
     }
 
     /// Appends the CSV and JSONL lines of some records of one table;

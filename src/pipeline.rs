@@ -197,6 +197,17 @@ fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
             format!("no 評価実施機関名; municipality {m} inferred from the text"),
         ));
     }
+    // 評価書番号 is a number in every form; text there is kept in rows.
+    let assessment_no = facts
+        .assessment_no
+        .as_deref()
+        .and_then(crate::normalize::whole_number);
+    if let (Some(text), None) = (&facts.assessment_no, assessment_no) {
+        warnings.push(Warning::new(
+            "unreadable_number",
+            format!("評価書番号 \"{text}\" is not a number"),
+        ));
+    }
     let (kind, form, form_version) = (seg.kind, seg.form, seg.form_version.clone());
     let (records, thresholds) = extract::extract(doc_id, seg, &mut warnings);
     let (status, error) = crate::diag::settle(status, error, &warnings);
@@ -208,7 +219,7 @@ fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
         pages,
         kind: kind.as_str(),
         form: form.map(str::to_string),
-        assessment_no: facts.assessment_no,
+        assessment_no,
         title: facts.title,
         organization: facts.organization,
         municipality: facts.municipality,

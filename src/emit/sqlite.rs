@@ -8,12 +8,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::EmitError;
+use crate::extract::Visitor;
+use crate::schema::{self, Record, Table};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, params_from_iter};
-use serde::Serialize;
-
-use super::EmitError;
-use crate::schema::{self, Table};
 
 /// The database file's name in the output folder.
 pub const FILE_NAME: &str = "hyokasho.sqlite";
@@ -135,10 +134,11 @@ impl SqliteWriter {
     }
 
     /// Inserts records of one table.
-    pub fn insert<T: Serialize>(&mut self, table: &Table, records: &[T]) -> Result<(), EmitError> {
+    pub fn insert<T: Record>(&mut self, records: &[T]) -> Result<(), EmitError> {
         if records.is_empty() {
             return Ok(());
         }
+        let table = T::TABLE;
         let err = |e| sql_error(&self.path, e);
         let Some((_, sql)) = self.inserts.iter().find(|(n, _)| *n == table.name) else {
             return Ok(());
@@ -154,7 +154,18 @@ impl SqliteWriter {
         }
         Ok(())
     }
+}
 
+/// Every table of a document goes into its table of the database.
+impl Visitor for SqliteWriter {
+    type Error = EmitError;
+
+    fn table<T: Record>(&mut self, _: usize, records: &[T]) -> Result<(), EmitError> {
+        self.insert(records)
+    }
+}
+
+impl SqliteWriter {
     /// Commits, builds the indexes and views, and makes sure the file is
     /// on disk.
     pub fn finish(self) -> Result<(), EmitError> {
@@ -223,36 +234,36 @@ mod tests {
         assert!(changes.contains("\"before\" TEXT"), "{changes}");
     }
 
-    /// The declared types agree with what the record types serialise
+    /// The registry's types agree with what the record types serialise
     /// (where a default record has a value to look at).
     #[test]
-    fn declared_types_match_the_records() {
-        use crate::extract::*;
+    fn registry_types_match_the_records() {
+        use crate::extract::{Records, document::DocumentRecord};
         use crate::schema::ColumnType;
-        fn check<T: Serialize + Default>(table: &str) {
-            let value = serde_json::to_value(T::default()).expect("serialise");
-            let t = schema::table(table).expect("table");
-            for c in t.columns {
-                let want = match value.get(c.name) {
-                    Some(serde_json::Value::Number(_)) => ColumnType::Integer,
-                    Some(serde_json::Value::Bool(_)) => ColumnType::Boolean,
-                    Some(serde_json::Value::String(_)) => ColumnType::Text,
-                    _ => continue,
-                };
-                assert_eq!(c.ty, want, "{table}.{}", c.name);
+        struct Check(usize);
+        impl Visitor for Check {
+            type Error = ();
+            fn table<T: Record>(&mut self, _: usize, _: &[T]) -> Result<(), ()> {
+                let value = serde_json::to_value(T::default()).expect("serialise");
+                let t = T::TABLE;
+                for c in t.columns {
+                    let want = match value.get(c.name) {
+                        Some(serde_json::Value::Number(_)) => ColumnType::Integer,
+                        Some(serde_json::Value::Bool(_)) => ColumnType::Boolean,
+                        Some(serde_json::Value::String(_)) => ColumnType::Text,
+                        _ => continue,
+                    };
+                    assert_eq!(c.ty, want, "{}.{}", t.name, c.name);
+                    self.0 += 1;
+                }
+                Ok(())
             }
         }
-        check::<document::DocumentRecord>("documents");
-        check::<rows::RowRecord>("rows");
-        check::<systems::System>("systems");
-        check::<files::FileRecord>("files");
-        check::<contractors::Contractor>("contractors");
-        check::<provisions::Provision>("provisions");
-        check::<risk_ratings::RiskRating>("risk_ratings");
-        check::<choices::Choice>("choices");
-        check::<changes::Change>("changes");
-        check::<corrections::Correction>("corrections");
-        check::<incidents::Incident>("incidents");
+        let mut check = Check(0);
+        Records::default()
+            .visit(&DocumentRecord::default(), &mut check)
+            .expect("visit");
+        assert!(check.0 > 40, "{} columns checked", check.0);
     }
 
     #[test]

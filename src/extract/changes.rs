@@ -6,30 +6,40 @@
 //! they are mapped by the labels of the table's header row where there is
 //! one, else by position. Header rows repeated on later pages are skipped.
 
-use serde::{Deserialize, Serialize};
-
 use crate::diag::Warning;
 use crate::normalize;
 use crate::segment::{Part, Row};
 
-/// A row of the `changes` table: 変更箇所 rows: standalone change lists and 別添3.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Change {
-    pub doc_id: String,
-    pub change_no: u32,
-    /// 変更日 in ISO; empty where the row has none or it is unreadable.
-    pub changed_on: Option<String>,
-    pub item: Option<String>,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    /// 提出時期: `事前` or `事後`.
-    pub submission: Option<String>,
-    pub explanation: Option<String>,
-    /// True for a row with no 項目 that continues the row before (see
-    /// [`extract`]); it holds only its own cells.
-    pub continuation: bool,
-    pub page: Option<u32>,
-    pub line: u32,
+crate::record! {
+    /// 変更箇所 rows: standalone change lists and 別添3.
+    pub struct Change in "changes" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// 1-based order in the document
+        pub change_no: u32,
+        /// 変更日, ISO 8601
+        // 変更日 in ISO; empty where the row has none or it is unreadable.
+        pub changed_on: Option<String> as Date,
+        /// 項目
+        pub item: Option<String>,
+        /// 変更前の記載
+        pub before: Option<String>,
+        /// 変更後の記載
+        pub after: Option<String>,
+        /// 提出時期: 事前 | 事後
+        // 提出時期: `事前` or `事後`.
+        pub submission: Option<String>,
+        /// 提出時期に係る説明
+        pub explanation: Option<String>,
+        /// true where the row continues the previous row's item
+        // True for a row with no 項目 that continues the row before (see
+        // [`extract`]); it holds only its own cells.
+        pub continuation: bool,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+    }
 }
 
 /// The columns of a 変更箇所 table.

@@ -7,31 +7,39 @@
 //! in the row's first cell, or on the line above the bracket. [`find`]
 //! gathers them into one answer per bracket.
 
-use serde::{Deserialize, Serialize};
-
 use super::field::{ChoiceAnswer, answers, field, options};
 use crate::segment::Row;
 
-/// A row of the `choices` table.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Choice {
-    pub doc_id: String,
-    #[serde(deserialize_with = "crate::intern::deserialize")]
-    pub section: crate::intern::Name,
-    pub path: Option<String>,
-    /// The field's label as written (`①NISC政府機関統一基準群`).
-    pub label: Option<String>,
-    /// The bracketed answer; empty when nothing was chosen.
-    pub value: Option<String>,
-    /// The answer's 1-based number among the options.
-    pub option_no: Option<u32>,
-    /// The options offered, joined with `;`.
-    pub options: Option<String>,
-    pub page: Option<u32>,
-    pub line: u32,
-    /// The part of the form, the same key in every form.
-    #[serde(deserialize_with = "crate::intern::deserialize")]
-    pub part: crate::intern::Name,
+crate::record! {
+    /// Every bracketed answer to a choice field, anywhere.
+    pub struct Choice in "choices" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// the section key, as in rows
+        #[serde(deserialize_with = "crate::intern::deserialize")]
+        pub section: crate::intern::Name,
+        /// the headings above the field
+        pub path: Option<String>,
+        /// the field's label
+        // The field's label as written (`①NISC政府機関統一基準群`).
+        pub label: Option<String>,
+        /// the bracketed answer
+        // The bracketed answer; empty when nothing was chosen.
+        pub value: Option<String>,
+        /// the number of the answer among the options
+        // The answer's 1-based number among the options.
+        pub option_no: Option<u32>,
+        /// the options, joined with ';'
+        // The options offered, joined with `;`.
+        pub options: Option<String>,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+        /// the part of the form (as rows.part)
+        #[serde(deserialize_with = "crate::intern::deserialize")]
+        pub part: crate::intern::Name,
+    }
 }
 
 /// One bracketed answer found in the rows.

@@ -1,46 +1,62 @@
 //! The `contractors` table: II.4 委託事項N, one record per entrustment.
 
-use serde::{Deserialize, Serialize};
-
 use super::block::{enclosing_block, parse_block};
 use super::field::{Field, checked_options, field};
 use crate::diag::Warning;
 use crate::normalize;
 use crate::segment::{Part, Row};
 
-/// A row of the `contractors` table: one per 委託事項N with content.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Contractor {
-    pub doc_id: String,
-    /// The 特定個人情報ファイル the entrustment belongs to.
-    pub file_name: Option<String>,
-    pub entrustment_no: u32,
-    /// The title written beside `委託事項N`, else ①委託内容.
-    pub title: Option<String>,
-    /// ①委託内容.
-    pub description: Option<String>,
-    /// ②取扱いを委託する特定個人情報ファイルの範囲 (answer).
-    pub scope: Option<String>,
-    /// 対象となる本人の数 (answer).
-    pub subject_count: Option<String>,
-    /// ③委託先における取扱者数 (answer).
-    pub handler_count: Option<String>,
-    /// ④委託先への特定個人情報ファイルの提供方法: checked options, `;`.
-    pub delivery_methods: Option<String>,
-    /// ⑤委託先名の確認方法.
-    pub name_check_method: Option<String>,
-    /// ⑥委託先名 as written.
-    pub contractor_name: Option<String>,
-    /// ⑥ with (株)/㈱ → 株式会社 and spaces inside the name removed.
-    pub contractor_name_normalized: Option<String>,
-    /// ⑦再委託の有無 (answer).
-    pub subcontracting: Option<String>,
-    /// ⑧再委託の許諾方法.
-    pub subcontract_approval: Option<String>,
-    /// ⑨再委託事項.
-    pub subcontract_scope: Option<String>,
-    pub page: Option<u32>,
-    pub line: u32,
+crate::record! {
+    /// II.4 委託事項N: one row per entrustment with content.
+    pub struct Contractor in "contractors" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// the 特定個人情報ファイル the entrustment belongs to
+        // The 特定個人情報ファイル the entrustment belongs to.
+        pub file_name: Option<String>,
+        /// N of 委託事項N
+        pub entrustment_no: u32,
+        /// the title given next to 委託事項N
+        // The title written beside `委託事項N`, else ①委託内容.
+        pub title: Option<String>,
+        /// ①委託内容
+        // ①委託内容.
+        pub description: Option<String>,
+        /// ②取扱いを委託する特定個人情報ファイルの範囲
+        // ②取扱いを委託する特定個人情報ファイルの範囲 (answer).
+        pub scope: Option<String>,
+        /// 対象となる本人の数 (a band)
+        // 対象となる本人の数 (answer).
+        pub subject_count: Option<String>,
+        /// ③委託先における取扱者数 (a band)
+        // ③委託先における取扱者数 (answer).
+        pub handler_count: Option<String>,
+        /// ④委託先への特定個人情報ファイルの提供方法: checked options joined with ';'
+        // ④委託先への特定個人情報ファイルの提供方法: checked options, `;`.
+        pub delivery_methods: Option<String>,
+        /// ⑤委託先名の確認方法
+        // ⑤委託先名の確認方法.
+        pub name_check_method: Option<String>,
+        /// ⑥委託先名 as written
+        // ⑥委託先名 as written.
+        pub contractor_name: Option<String>,
+        /// ⑥ with (株)/㈱ → 株式会社 and spaces inside the name removed
+        // ⑥ with (株)/㈱ → 株式会社 and spaces inside the name removed.
+        pub contractor_name_normalized: Option<String>,
+        /// ⑦再委託の有無
+        // ⑦再委託の有無 (answer).
+        pub subcontracting: Option<String>,
+        /// ⑧再委託の許諾方法
+        // ⑧再委託の許諾方法.
+        pub subcontract_approval: Option<String>,
+        /// ⑨再委託事項
+        // ⑨再委託事項.
+        pub subcontract_scope: Option<String>,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+    }
 }
 
 /// Extracts the entrustments of section II.

@@ -6,34 +6,49 @@
 //! repeated on later pages and sub-header rows that only repeat a
 //! sub-heading (`後期高齢`) are skipped.
 
-use serde::{Deserialize, Serialize};
-
 use crate::diag::Warning;
 use crate::normalize;
 use crate::segment::{Part, Row};
 
-/// A row of the `corrections` table: 修正等を要する部分 rows (repeated header rows excluded).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Correction {
-    pub doc_id: String,
-    pub correction_no: u32,
-    pub item: Option<String>,
-    pub page_ref: Option<String>,
-    pub current: Option<String>,
-    pub revision_1_label: Option<String>,
-    /// As written, `変更なし` included; empty for a placeholder (`(記載なし)`).
-    pub revision_1: Option<String>,
-    pub revision_2_label: Option<String>,
-    pub revision_2: Option<String>,
-    /// The last revision that is not `変更なし` (nor an empty cell), else `current`.
-    pub r#final: Option<String>,
-    /// The bracketed lead of the reason, without its brackets (`事務所管課による修正`).
-    pub reason_category: Option<String>,
-    /// The reason without its bracketed lead (which is in `reason_category`);
-    /// the whole reason where it has no lead.
-    pub reason: Option<String>,
-    pub page: Option<u32>,
-    pub line: u32,
+crate::record! {
+    /// 修正等を要する部分 rows (repeated header rows excluded).
+    pub struct Correction in "corrections" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// 1-based order in the document
+        pub correction_no: u32,
+        /// 対応する評価書の項目
+        pub item: Option<String>,
+        /// ページ: the page of the assessment the row refers to (the first, for a range)
+        pub page_ref: Option<u32>,
+        /// 現在の評価書
+        pub current: Option<String>,
+        /// the first revision column's heading
+        pub revision_1_label: Option<String>,
+        /// the first revision
+        // As written, `変更なし` included; empty for a placeholder (`(記載なし)`).
+        pub revision_1: Option<String>,
+        /// the second revision column's heading
+        pub revision_2_label: Option<String>,
+        /// the second revision
+        pub revision_2: Option<String>,
+        /// the last revision that is not 変更なし, else current
+        // The last revision that is not `変更なし` (nor an empty cell), else `current`.
+        pub r#final: Option<String>,
+        /// the bracketed lead of the reason (【…】)
+        // The bracketed lead of the reason, without its brackets (`事務所管課による修正`).
+        pub reason_category: Option<String>,
+        /// 理由
+        // The reason without its bracketed lead (which is in `reason_category`);
+        // the whole reason where it has no lead.
+        pub reason: Option<String>,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+        /// ページ: the last page of a range (3～5 → 5); empty for a single page
+        pub page_ref_last: Option<u32>,
+    }
 }
 
 /// The columns of a correction table.
@@ -249,12 +264,22 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
             None => (None, None),
         };
         let rev = |i: usize| value(revisions.get(i).copied());
+        let pages = value(page_ref).and_then(|p| {
+            let pages = normalize::page_range(&p);
+            if pages.is_none() {
+                warnings.push(
+                    Warning::new("unreadable_number", format!("ページ \"{p}\" is not a page"))
+                        .at(row.page, Some(row.line)),
+                );
+            }
+            pages
+        });
         let label = |i: usize| layout.revision_labels.get(i).cloned();
         out.push(Correction {
             doc_id: doc_id.to_string(),
             correction_no: out.len() as u32 + 1,
             item: value(item),
-            page_ref: value(page_ref),
+            page_ref: pages.map(|p| p.0),
             current,
             revision_1_label: label(0),
             revision_1: rev(0),
@@ -265,6 +290,7 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
             reason,
             page: row.page,
             line: row.line,
+            page_ref_last: pages.and_then(|p| p.1),
         });
     }
     out
@@ -357,7 +383,7 @@ mod tests {
         let c = &got[0];
         assert_eq!(c.correction_no, 1);
         assert_eq!(c.item.as_deref(), Some("I 基本情報 ②事務の内容※"));
-        assert_eq!(c.page_ref.as_deref(), Some("3"));
+        assert_eq!((c.page_ref, c.page_ref_last), (Some(3), None));
         assert_eq!(
             c.current.as_deref(),
             Some("14 上記に掲げる事務に付随する事務")

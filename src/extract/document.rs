@@ -1,38 +1,60 @@
 //! The `documents` table.
 
-use serde::{Deserialize, Serialize};
-
-/// A row of the `documents` table: one row per input file, whatever became of it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DocumentRecord {
-    pub doc_id: String,
-    pub source_path: String,
-    #[serde(deserialize_with = "crate::intern::deserialize")]
-    pub format: crate::intern::Name,
-    pub encoding: Option<String>,
-    pub pages: Option<u32>,
-    #[serde(deserialize_with = "crate::intern::deserialize")]
-    pub kind: crate::intern::Name,
-    pub form: Option<String>,
-    pub assessment_no: Option<String>,
-    pub title: Option<String>,
-    pub organization: Option<String>,
-    pub municipality: Option<String>,
-    pub published_on: Option<String>,
-    pub is_draft: bool,
-    #[serde(deserialize_with = "crate::intern::deserialize")]
-    pub status: crate::intern::Name,
-    pub error: Option<String>,
-    pub warnings: u32,
-    /// The form marker as printed (`平成30年5月 様式4`).
-    pub form_version: Option<String>,
-    pub threshold_subjects: Option<String>,
-    pub threshold_subjects_as_of: Option<String>,
-    pub threshold_handlers: Option<String>,
-    pub threshold_handlers_as_of: Option<String>,
-    pub threshold_serious_incident: Option<bool>,
-    pub threshold_result: Option<String>,
-    pub basic_assessed_on: Option<String>,
+crate::record! {
+    /// One row per input file, whatever became of it.
+    pub struct DocumentRecord in "documents" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// the file as found under the inputs
+        pub source_path: String,
+        /// text | pdf
+        #[serde(deserialize_with = "crate::intern::deserialize")]
+        pub format: crate::intern::Name,
+        /// the detected text encoding (UTF-8, UTF-16LE, Shift_JIS, EUC-JP…), or pdf
+        pub encoding: Option<String>,
+        /// page count (PDF)
+        pub pages: Option<u32>,
+        /// full_assessment | priority_assessment | basic_assessment | change_list | correction_table | unknown
+        #[serde(deserialize_with = "crate::intern::deserialize")]
+        pub kind: crate::intern::Name,
+        /// the form named in the document (全項目評価書…)
+        pub form: Option<String>,
+        /// 評価書番号
+        pub assessment_no: Option<u32>,
+        /// 評価書名 (or the title of a change list / correction table)
+        pub title: Option<String>,
+        /// 評価実施機関名 as written (川崎市長)
+        pub organization: Option<String>,
+        /// the body (川崎市), from the organisation or, failing that, the text
+        pub municipality: Option<String>,
+        /// 公表日, ISO 8601
+        pub published_on: Option<String> as Date,
+        /// true when the document is marked as a draft (案)
+        pub is_draft: bool,
+        /// ok | partial | needs_ocr | failed
+        #[serde(deserialize_with = "crate::intern::deserialize")]
+        pub status: crate::intern::Name,
+        /// why the status is not ok
+        pub error: Option<String>,
+        /// number of warnings for this document in manifest.json
+        pub warnings: u32,
+        /// the form marker as printed (平成30年5月 様式4), else empty
+        pub form_version: Option<String>,
+        /// しきい値判断: 対象人数, the band as written (様式2 II.1)
+        pub threshold_subjects: Option<String>,
+        /// the date the 対象人数 was counted, ISO 8601
+        pub threshold_subjects_as_of: Option<String> as Date,
+        /// しきい値判断: 取扱者数, 500人以上 | 500人未満 (様式2 II.2)
+        pub threshold_handlers: Option<String>,
+        /// the date the 取扱者数 was counted, ISO 8601
+        pub threshold_handlers_as_of: Option<String> as Date,
+        /// しきい値判断: 重大事故 発生あり → true, 発生なし → false (様式2 II.3)
+        pub threshold_serious_incident: Option<bool>,
+        /// しきい値判断結果 as written (様式2 III, 様式3 V.1②, 様式4 VI.1②)
+        pub threshold_result: Option<String>,
+        /// 基礎項目評価の実施日 as a 様式3/4 gives it, ISO 8601
+        pub basic_assessed_on: Option<String> as Date,
+    }
 }
 
 use std::sync::LazyLock;

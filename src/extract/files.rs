@@ -1,38 +1,49 @@
 //! The `files` table: II, one record per 特定個人情報ファイル.
 
-use serde::{Deserialize, Serialize};
-
 use super::block::{enclosing_block, enclosing_item};
 use super::field::{field, split_list};
+use crate::diag::Warning;
 use crate::normalize;
 use crate::segment::{Part, Row};
 
-/// A row of the `files` table: one per 特定個人情報ファイル of section II.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct FileRecord {
-    pub doc_id: String,
-    /// 1-based, in the order the files appear in II.
-    pub file_no: u32,
-    /// 1. 特定個人情報ファイル名.
-    pub name: Option<String>,
-    /// ①ファイルの種類 (the bracketed answer).
-    pub file_type: Option<String>,
-    /// ②対象となる本人の数 (a band such as `10万人以上100万人未満`).
-    pub subject_count: Option<String>,
-    /// ③対象となる本人の範囲.
-    pub subject_scope: Option<String>,
-    /// ④記録される項目 (a band such as `100項目以上`).
-    pub record_item_count: Option<String>,
-    /// ⑤保有開始日, ISO where it reads as a date, else as written.
-    pub holding_start: Option<String>,
-    /// ⑥事務担当部署.
-    pub department: Option<String>,
-    pub page: Option<u32>,
-    pub line: u32,
+crate::record! {
+    /// II: one row per 特定個人情報ファイル.
+    pub struct FileRecord in "files" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// 1-based order of the file in II
+        // 1-based, in the order the files appear in II.
+        pub file_no: u32,
+        /// 1. 特定個人情報ファイル名
+        // 1. 特定個人情報ファイル名.
+        pub name: Option<String>,
+        /// ①ファイルの種類
+        // ①ファイルの種類 (the bracketed answer).
+        pub file_type: Option<String>,
+        /// ②対象となる本人の数 (a band)
+        // ②対象となる本人の数 (a band such as `10万人以上100万人未満`).
+        pub subject_count: Option<String>,
+        /// ③対象となる本人の範囲
+        // ③対象となる本人の範囲.
+        pub subject_scope: Option<String>,
+        /// ④記録される項目 (a band)
+        // ④記録される項目 (a band such as `100項目以上`).
+        pub record_item_count: Option<String>,
+        /// ⑤保有開始日, ISO 8601
+        // ⑤保有開始日, ISO where it reads as a date, else as written.
+        pub holding_start: Option<String> as Date,
+        /// ⑥事務担当部署
+        // ⑥事務担当部署.
+        pub department: Option<String>,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+    }
 }
 
 /// Extracts the files of section II.
-pub fn extract(doc_id: &str, rows: &[Row]) -> Vec<FileRecord> {
+pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<FileRecord> {
     let mut out: Vec<FileRecord> = Vec::new();
     let mut expect_name = false;
     for row in rows.iter().filter(|r| r.part == Part::FileOverview) {
@@ -106,8 +117,20 @@ pub fn extract(doc_id: &str, rows: &[Row]) -> Vec<FileRecord> {
             continue;
         }
         *slot = if label.contains("保有開始日") {
-            f.text()
-                .map(|t| normalize::iso_if_only_date(&t).unwrap_or(t))
+            // A date column: text that is no date stays in rows, with a warning.
+            f.text().and_then(|t| {
+                let iso = normalize::iso_if_only_date(&t);
+                if iso.is_none() {
+                    warnings.push(
+                        Warning::new(
+                            "unreadable_date",
+                            format!("保有開始日 \"{t}\" is not a date"),
+                        )
+                        .at(row.page, Some(row.line)),
+                    );
+                }
+                iso
+            })
         } else if label.contains("本人の範囲") || label.contains("事務担当部署") {
             f.text()
         } else {

@@ -8,29 +8,39 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-use serde::{Deserialize, Serialize};
-
 use crate::diag::Warning;
 use crate::normalize;
 use crate::segment::{self, CELL_SEPARATOR, Row};
+use regex::Regex;
 
-/// A row of the `incidents` table: 個人情報に関する重大事故について: one row per 事案.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Incident {
-    pub doc_id: String,
-    pub incident_no: u32,
-    pub title: Option<String>,
-    /// ISO date where the 発生(発覚)時期 is a date, or names the date the
-    /// incident came to light (`…令和2年6月8日に…判明`); else the text as written.
-    pub discovered: Option<String>,
-    pub summary: Option<String>,
-    pub cause: Option<String>,
-    pub impact: Option<String>,
-    pub response: Option<String>,
-    pub prevention: Option<String>,
-    pub page: Option<u32>,
-    pub line: u32,
+crate::record! {
+    /// 個人情報に関する重大事故について: one row per 事案.
+    pub struct Incident in "incidents" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// N of 事案 N
+        pub incident_no: u32,
+        /// the title after 事案 N
+        pub title: Option<String>,
+        /// 発生(発覚)時期: ISO 8601 where it can be read, else the words
+        // ISO date where the 発生(発覚)時期 is a date, or names the date the
+        // incident came to light (`…令和2年6月8日に…判明`); else the text as written.
+        pub discovered: Option<String>,
+        /// 事案の概要
+        pub summary: Option<String>,
+        /// 原因
+        pub cause: Option<String>,
+        /// 影響
+        pub impact: Option<String>,
+        /// 事故発生(発覚)時の対応
+        pub response: Option<String>,
+        /// 再発防止策の内容
+        pub prevention: Option<String>,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+    }
 }
 
 /// The labelled parts of a 事案.

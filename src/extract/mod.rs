@@ -16,39 +16,72 @@ pub mod systems;
 pub mod thresholds;
 
 use crate::diag::Warning;
+use crate::schema::{Record, Table};
 use crate::segment::Segmented;
 
-/// Every record extracted from one document, table by table.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct Records {
-    pub rows: Vec<rows::RowRecord>,
-    pub systems: Vec<systems::System>,
-    pub files: Vec<files::FileRecord>,
-    pub contractors: Vec<contractors::Contractor>,
-    pub provisions: Vec<provisions::Provision>,
-    pub risk_ratings: Vec<risk_ratings::RiskRating>,
-    pub choices: Vec<choices::Choice>,
-    pub changes: Vec<changes::Change>,
-    pub corrections: Vec<corrections::Correction>,
-    pub incidents: Vec<incidents::Incident>,
+/// Walks one document's tables in [`TABLES`] order, each with its records
+/// ([`Records::visit`]); how the writers treat every table alike.
+pub trait Visitor {
+    /// What stops the walk.
+    type Error;
+    /// Called once per table: `index` is the table's place in [`TABLES`],
+    /// `T::TABLE` its description.
+    fn table<T: Record>(&mut self, index: usize, records: &[T]) -> Result<(), Self::Error>;
 }
 
-impl Records {
-    /// Record counts by table name, for the manifest.
-    pub fn counts(&self) -> Vec<(&'static str, usize)> {
-        vec![
-            ("rows", self.rows.len()),
-            ("systems", self.systems.len()),
-            ("files", self.files.len()),
-            ("contractors", self.contractors.len()),
-            ("provisions", self.provisions.len()),
-            ("risk_ratings", self.risk_ratings.len()),
-            ("choices", self.choices.len()),
-            ("changes", self.changes.len()),
-            ("corrections", self.corrections.len()),
-            ("incidents", self.incidents.len()),
-        ]
-    }
+/// The list of tables. The first is the document's own row (one per
+/// document, held beside the [`Records`]); each other one is a field of
+/// [`Records`], named as its table. Adding a table is one line here (and
+/// its [`crate::record!`]).
+macro_rules! tables {
+    ($first:ident: $first_ty:ty, $($name:ident: $ty:ty),* $(,)?) => {
+        /// Every table, in the order they are written and documented.
+        pub const TABLES: &[Table] = &[*<$first_ty as Record>::TABLE, $(*<$ty as Record>::TABLE),*];
+
+        /// Every record extracted from one document, table by table.
+        #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+        pub struct Records {
+            $(
+                #[doc = concat!("The `", stringify!($name), "` table's records.")]
+                pub $name: Vec<$ty>,
+            )*
+        }
+
+        impl Records {
+            /// Record counts by table name, for the manifest (the
+            /// document's own row is not counted).
+            pub fn counts(&self) -> Vec<(&'static str, usize)> {
+                vec![$((<$ty as Record>::TABLE.name, self.$name.len())),*]
+            }
+
+            /// Hands every table's records to `visitor`, in [`TABLES`]
+            /// order, the document's own row first.
+            pub fn visit<V: Visitor>(&self, $first: &$first_ty, visitor: &mut V) -> Result<(), V::Error> {
+                let mut index = 0;
+                visitor.table(index, std::slice::from_ref($first))?;
+                $(
+                    index += 1;
+                    visitor.table(index, &self.$name)?;
+                )*
+                let _ = index;
+                Ok(())
+            }
+        }
+    };
+}
+
+tables! {
+    document: document::DocumentRecord,
+    rows: rows::RowRecord,
+    systems: systems::System,
+    files: files::FileRecord,
+    contractors: contractors::Contractor,
+    provisions: provisions::Provision,
+    risk_ratings: risk_ratings::RiskRating,
+    choices: choices::Choice,
+    changes: changes::Change,
+    corrections: corrections::Correction,
+    incidents: incidents::Incident,
 }
 
 /// Extracts every record type from a segmented document. The rows are
@@ -64,7 +97,7 @@ pub fn extract(
     let files = if form.names_listed {
         files::listed(doc_id, rows)
     } else {
-        files::extract(doc_id, rows)
+        files::extract(doc_id, rows, warnings)
     };
     let file_name = |no: u32| {
         files
@@ -121,7 +154,6 @@ fn form_by_numerals(rows: &[crate::segment::Row]) -> &'static crate::form::Form 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema;
     use serde::Serialize;
 
     /// The header the csv crate derives from a record type's fields.
@@ -137,40 +169,48 @@ mod tests {
             .to_string()
     }
 
-    fn columns(table: &str) -> String {
-        let t = schema::table(table).expect("table in schema");
-        t.columns
-            .iter()
-            .map(|c| c.name)
-            .collect::<Vec<_>>()
-            .join(",")
+    /// Checks every table's record type against its registry entry.
+    struct Check(Vec<&'static str>);
+
+    impl Visitor for Check {
+        type Error = ();
+        fn table<T: Record>(&mut self, index: usize, records: &[T]) -> Result<(), ()> {
+            assert!(records.is_empty() || index == 0);
+            let t = T::TABLE;
+            assert_eq!(TABLES[index].name, t.name);
+            let columns: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
+            // What serde writes is what the registry says, names and order.
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(&columns).expect("header");
+            let want = String::from_utf8(w.into_inner().expect("flush")).expect("utf-8");
+            assert_eq!(header_of::<T>(), want.trim_end(), "{}", t.name);
+            assert!(!t.about.is_empty() && t.columns.iter().all(|c| !c.meaning.is_empty()));
+            self.0.push(t.name);
+            Ok(())
+        }
     }
 
     #[test]
-    fn record_types_serialise_the_contract_columns() {
+    fn record_types_serialise_the_registry_columns() {
         assert_eq!(
             header_of::<document::DocumentRecord>(),
-            columns("documents")
+            "doc_id,source_path,format,encoding,pages,kind,form,assessment_no,title,organization,\
+             municipality,published_on,is_draft,status,error,warnings,form_version,\
+             threshold_subjects,threshold_subjects_as_of,threshold_handlers,\
+             threshold_handlers_as_of,threshold_serious_incident,threshold_result,basic_assessed_on"
         );
-        assert_eq!(header_of::<rows::RowRecord>(), columns("rows"));
-        assert_eq!(header_of::<systems::System>(), columns("systems"));
-        assert_eq!(header_of::<files::FileRecord>(), columns("files"));
         assert_eq!(
-            header_of::<contractors::Contractor>(),
-            columns("contractors")
+            header_of::<corrections::Correction>().split(',').nth(9),
+            Some("final"),
+            "a raw identifier's column is named without its r#"
         );
-        assert_eq!(header_of::<provisions::Provision>(), columns("provisions"));
-        assert_eq!(
-            header_of::<risk_ratings::RiskRating>(),
-            columns("risk_ratings")
-        );
-        assert_eq!(header_of::<choices::Choice>(), columns("choices"));
-        assert_eq!(header_of::<changes::Change>(), columns("changes"));
-        assert_eq!(
-            header_of::<corrections::Correction>(),
-            columns("corrections")
-        );
-        assert_eq!(header_of::<incidents::Incident>(), columns("incidents"));
-        assert_eq!(schema::TABLES.len(), 11);
+        let mut check = Check(Vec::new());
+        Records::default()
+            .visit(&document::DocumentRecord::default(), &mut check)
+            .expect("visit");
+        let names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        assert_eq!(check.0, names);
+        let counted: Vec<&str> = Records::default().counts().iter().map(|c| c.0).collect();
+        assert_eq!(counted, names[1..]);
     }
 }

@@ -1,39 +1,52 @@
 //! The `provisions` table: II.5 提供先N / 移転先N.
 
-use serde::{Deserialize, Serialize};
-
 use super::block::blocks;
 use super::field::{checked_options, field};
 use crate::segment::{Part, Row};
 
-/// A row of the `provisions` table: one per 提供先N / 移転先N with content.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Provision {
-    pub doc_id: String,
-    /// The 特定個人情報ファイル the provision belongs to.
-    pub file_name: Option<String>,
-    /// `提供` or `移転`.
-    #[serde(deserialize_with = "crate::intern::deserialize")]
-    pub kind: crate::intern::Name,
-    pub provision_no: u32,
-    /// The recipient written beside `提供先N`.
-    pub recipient: Option<String>,
-    /// ①法令上の根拠.
-    pub legal_basis: Option<String>,
-    /// ②提供先における用途 / 移転先における用途.
-    pub purpose: Option<String>,
-    /// ③提供する情報 / 移転する情報.
-    pub information: Option<String>,
-    /// ④…対象となる本人の数 (answer).
-    pub subject_count: Option<String>,
-    /// ⑤…対象となる本人の範囲.
-    pub subject_scope: Option<String>,
-    /// ⑥提供方法 / 移転方法: checked options, `;`.
-    pub methods: Option<String>,
-    /// ⑦時期・頻度.
-    pub timing: Option<String>,
-    pub page: Option<u32>,
-    pub line: u32,
+crate::record! {
+    /// II.5 提供先N / 移転先N with content.
+    pub struct Provision in "provisions" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// the 特定個人情報ファイル
+        // The 特定個人情報ファイル the provision belongs to.
+        pub file_name: Option<String>,
+        /// 提供 | 移転
+        // `提供` or `移転`.
+        #[serde(deserialize_with = "crate::intern::deserialize")]
+        pub kind: crate::intern::Name,
+        /// N of 提供先N / 移転先N
+        pub provision_no: u32,
+        /// the recipient named next to 提供先N / 移転先N
+        // The recipient written beside `提供先N`.
+        pub recipient: Option<String>,
+        /// ①法令上の根拠
+        // ①法令上の根拠.
+        pub legal_basis: Option<String>,
+        /// ②用途
+        // ②提供先における用途 / 移転先における用途.
+        pub purpose: Option<String>,
+        /// ③提供する情報 / 移転する情報
+        // ③提供する情報 / 移転する情報.
+        pub information: Option<String>,
+        /// ④対象となる本人の数 (a band)
+        // ④…対象となる本人の数 (answer).
+        pub subject_count: Option<String>,
+        /// ⑤対象となる本人の範囲
+        // ⑤…対象となる本人の範囲.
+        pub subject_scope: Option<String>,
+        /// ⑥提供方法 / 移転方法: checked options joined with ';'
+        // ⑥提供方法 / 移転方法: checked options, `;`.
+        pub methods: Option<String>,
+        /// ⑦時期・頻度
+        // ⑦時期・頻度.
+        pub timing: Option<String>,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+    }
 }
 
 /// Extracts the provisions and transfers of section II.

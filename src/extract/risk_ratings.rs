@@ -3,8 +3,6 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use serde::{Deserialize, Serialize};
-
 use super::block::{enclosing_item, enclosing_risk};
 use super::choices::Found;
 use super::field::{answers, field};
@@ -13,35 +11,49 @@ use crate::form::{self, Form, NotApplicable, RiskNumbering, RiskSpec};
 use crate::normalize;
 use crate::segment::{Part, Row};
 
-/// A row of the `risk_ratings` table.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RiskRating {
-    pub doc_id: String,
-    /// The 特定個人情報ファイル of the III block.
-    pub file_name: Option<String>,
-    /// The III section (2–7).
-    pub section_no: u32,
-    pub section_title: Option<String>,
-    /// The risk number within the section; 0 for the 委託 block (III.4).
-    pub risk_no: u32,
-    /// `III-<section_no>-R<risk_no>`.
-    pub risk_code: Option<String>,
-    /// The risk's title as the source writes it.
-    pub risk_title: Option<String>,
-    /// The form's title for the risk (DOMAIN.md), found despite noise.
-    pub risk_title_canonical: Option<String>,
-    /// The bracketed rating.
-    pub rating: Option<String>,
-    /// 1 特に力を入れている · 2 十分である · 3 課題が残されている.
-    pub rating_level: Option<u8>,
-    /// The measures written for the risk, `label: text` per row.
-    pub measures: Option<String>,
-    pub page: Option<u32>,
-    pub line: u32,
-    /// The risk's place in the document's own form (`IV-6-Q2`).
-    pub form_risk_code: Option<String>,
-    /// False for the one row of a section marked not applicable.
-    pub applicable: bool,
+crate::record! {
+    /// III: one row per 'リスクへの対策は十分か'.
+    pub struct RiskRating in "risk_ratings" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// the 特定個人情報ファイル
+        // The 特定個人情報ファイル of the III block.
+        pub file_name: Option<String>,
+        /// the III section number (2–7)
+        // The III section (2–7).
+        pub section_no: u32,
+        /// the section's title as written
+        pub section_title: Option<String>,
+        /// N of リスクN (0 for the 委託 block rating)
+        // The risk number within the section; 0 for the 委託 block (III.4).
+        pub risk_no: u32,
+        /// III-<section_no>-R<risk_no>
+        // `III-<section_no>-R<risk_no>`.
+        pub risk_code: Option<String>,
+        /// the risk's title as written
+        // The risk's title as the source writes it.
+        pub risk_title: Option<String>,
+        /// the form's title for that risk
+        // The form's title for the risk (DOMAIN.md), found despite noise.
+        pub risk_title_canonical: Option<String>,
+        /// 特に力を入れている | 十分である | 課題が残されている
+        // The bracketed rating.
+        pub rating: Option<String>,
+        /// 1 特に力を入れている · 2 十分である · 3 課題が残されている
+        // 1 特に力を入れている · 2 十分である · 3 課題が残されている.
+        pub rating_level: Option<u8>,
+        /// the risk's measure text
+        // The measures written for the risk, `label: text` per row.
+        pub measures: Option<String>,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+        /// the risk's place in the document's own form (様式2 IV-6-Q2, 様式3 III-6-R2)
+        pub form_risk_code: Option<String>,
+        /// false for the one row of a section marked not applicable (委託しない…)
+        pub applicable: bool,
+    }
 }
 
 /// The level of a rating answer.

@@ -1,29 +1,36 @@
 //! The `systems` table: I.2 システムN, the systems the business uses.
 
-use serde::{Deserialize, Serialize};
-
 use super::block::parse_block;
 use super::field::{Mark, checklist, field, has_marks, split_list};
 use crate::diag::Warning;
 use crate::segment::{Part, Row};
 
-/// A row of the `systems` table: one per システムN of I.2.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct System {
-    pub doc_id: String,
-    pub system_no: u32,
-    /// ①システムの名称.
-    pub name: Option<String>,
-    /// ②システムの機能.
-    pub functions: Option<String>,
-    /// ③他のシステムとの接続: the checked options in the form's order,
-    /// joined with `;`. Boxes whose state the source does not give are
-    /// not connections.
-    pub connections: Option<String>,
-    /// The text in the parentheses of a checked `その他 (…)`.
-    pub other_connection: Option<String>,
-    pub page: Option<u32>,
-    pub line: u32,
+crate::record! {
+    /// I.2 システムN: the systems used by the business.
+    pub struct System in "systems" {
+        #[doc = crate::meaning!(doc_id)]
+        pub doc_id: String,
+        /// N of システムN
+        pub system_no: u32,
+        /// ①システムの名称
+        // ①システムの名称.
+        pub name: Option<String>,
+        /// ②システムの機能
+        // ②システムの機能.
+        pub functions: Option<String>,
+        /// ③他のシステムとの接続: the checked options in the form's order, joined with ';'
+        // ③他のシステムとの接続: the checked options in the form's order,
+        // joined with `;`. Boxes whose state the source does not give are
+        // not connections.
+        pub connections: Option<String>,
+        /// the text of the その他 option
+        // The text in the parentheses of a checked `その他 (…)`.
+        pub other_connection: Option<String>,
+        #[doc = crate::meaning!(page)]
+        pub page: Option<u32>,
+        #[doc = crate::meaning!(line)]
+        pub line: u32,
+    }
 }
 
 /// The options of ③ in the order the form prints them.

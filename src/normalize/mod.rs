@@ -24,10 +24,12 @@ use std::borrow::Cow;
 mod chars;
 mod date;
 mod html;
+mod number;
 
 pub use chars::{LONG_DASH, WAVE_DASH, collapse_spaces, fold_width, mark_checkboxes, unify_dashes};
 pub use date::{Date, find_dates, iso_if_only_date, parse_date};
 pub use html::{decode_entities, strip_tags};
+pub use number::{page_range, whole_number};
 
 /// A ticked checkbox (`[○]`, `<input checked …>`, `☑`).
 pub const CHECKED: char = '☑';

@@ -125,7 +125,7 @@ fn any_unicode_round_trips_through_csv_and_jsonl() {
     let mut expected: Vec<String> = hyokasho::schema::TABLES
         .iter()
         .flat_map(|t| [format!("{}.csv", t.name), format!("{}.jsonl", t.name)])
-        .chain(["manifest.json".to_string(), "report.html".to_string()])
+        .chain(["manifest.json", "report.html", "datapackage.json"].map(String::from))
         .collect();
     expected.sort();
     assert_eq!(names, expected);

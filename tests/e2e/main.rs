@@ -17,3 +17,4 @@ mod pdf_records;
 mod records;
 mod robustness;
 mod tables;
+mod types;
