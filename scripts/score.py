@@ -6,8 +6,9 @@ usage: python3 scripts/score.py DIR [DIR...] --bin target/release/hyokasho [-v]
 
 Every document in DIR that has an answer file is extracted in one run of the
 tool: `NAME.expected.json` answers for `NAME.txt` and for every `NAME.*.pdf` /
-`NAME.*.txt` printed or re-encoded from it (tests/fixtures/forms/README.md
-describes the answer files). For each document and each table of its answer
+`NAME.*.txt` printed or re-encoded from it, and for the documents its
+`also_documents` names (paths from the repository root);
+tests/fixtures/forms/README.md describes the answer files. For each document and each table of its answer
 file, records are matched by their key columns; a record is right only when
 it is matched and every answer column agrees (values compared as strings with
 white space removed, null = empty). Printed:
@@ -42,6 +43,7 @@ KEYS = {
     "corrections": ["correction_no"],
 }
 ANSWER_SUFFIX = ".expected.json"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOC_EXTS = (".txt", ".pdf")
 
 
@@ -70,9 +72,19 @@ def find_documents(dirs):
             stem = n.split(".")[0]
             if stem in answers:
                 pairs.append((os.path.join(d, n), answers[stem]))
-        missing = set(answers) - {os.path.basename(p).split(".")[0] for p, _ in pairs}
+        # An answer file may name documents kept elsewhere (paths from the
+        # repository root), e.g. a corpus text whose PDFs are here.
+        for stem, answer in sorted(answers.items()):
+            with open(answer, encoding="utf-8") as f:
+                for other in json.load(f).get("also_documents", []):
+                    path = os.path.join(ROOT, other)
+                    if os.path.exists(path):
+                        pairs.append((path, answer))
+                    else:
+                        print(f"warning: {answer} names {other}, which does not exist", file=sys.stderr)
+        missing = set(answers.values()) - {a for _, a in pairs}
         for m in sorted(missing):
-            print(f"warning: {answers[m]} has no document beside it", file=sys.stderr)
+            print(f"warning: {m} has no document", file=sys.stderr)
     return pairs
 
 
@@ -107,7 +119,7 @@ def compare(table, expected, given):
         ]
         key_text = ", ".join(f"{k}={as_text(exp[k])}" for k in keys) or "(the document)"
         if not candidates:
-            problems.append(f"  missing  {table} [{key_text}]: {json.dumps(exp, ensure_ascii=False)}")
+            problems.append(f"  missing  {table} [{key_text}]: {json.dumps(exp, ensure_ascii=False)[:400]}")
             continue
         # Prefer a candidate that agrees on every column.
         best, best_diff = None, None
