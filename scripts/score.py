@@ -64,6 +64,9 @@ def find_documents(dirs):
     """(document path, answer path) for every document with an answer file."""
     pairs = []
     for d in dirs:
+        if not os.path.isdir(d):
+            print(f"score.py: {d}: no such folder", file=sys.stderr)
+            sys.exit(2)
         names = sorted(os.listdir(d))
         answers = {n[: -len(ANSWER_SUFFIX)]: os.path.join(d, n) for n in names if n.endswith(ANSWER_SUFFIX)}
         for n in names:
@@ -99,7 +102,8 @@ def run_tool(binary, inputs, out):
     cmd = [binary, "extract", *inputs, "-o", out, "--quiet", "--format", "csv,jsonl"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode not in (0, 1):
-        sys.exit(f"score.py: {' '.join(cmd)} failed with status {r.returncode}:\n{r.stderr}")
+        print(f"score.py: {' '.join(cmd)} failed with status {r.returncode}:\n{r.stderr}", file=sys.stderr)
+        sys.exit(2)
 
 
 def compare(table, expected, given):
@@ -165,9 +169,13 @@ def main():
 
     pairs = find_documents(a.dirs)
     if not pairs:
-        sys.exit("score.py: no document with an answer file in " + ", ".join(a.dirs))
+        print("score.py: no document with an answer file in " + ", ".join(a.dirs), file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="hyokasho-score-") as out:
         run_tool(a.bin, [os.path.abspath(p) for p, _ in pairs] + [os.path.abspath(p) for p in a.also], out)
+        if not os.path.exists(os.path.join(out, "documents.jsonl")):
+            print(f"score.py: {a.bin} wrote no documents.jsonl", file=sys.stderr)
+            return 2
         tables = {t: read_jsonl(os.path.join(out, t + ".jsonl")) for t in list(KEYS) + ["risk_ratings"]}
 
     docs_by_path = {os.path.abspath(d["source_path"]): d for d in tables["documents"]}
@@ -177,7 +185,8 @@ def main():
         with open(answer_path, encoding="utf-8") as f:
             answer = json.load(f)
         doc = docs_by_path.get(os.path.abspath(path))
-        print(f"{os.path.relpath(path)}  ({os.path.basename(answer_path)})")
+        print(f"{os.path.relpath(path)}  ({os.path.basename(answer_path)})"
+              + ("" if doc else "  -- not in the output"))
         doc_scores = {}
         for table, expected in answer["tables"].items():
             given = [r for r in tables.get(table, []) if doc and r.get("doc_id") == doc["doc_id"]]
