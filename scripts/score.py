@@ -6,8 +6,9 @@ usage: python3 scripts/score.py DIR [DIR...] --bin target/release/hyokasho [-v]
 
 Every document in DIR that has an answer file is extracted in one run of the
 tool: `NAME.expected.json` answers for `NAME.txt` and for every `NAME.*.pdf` /
-`NAME.*.txt` printed or re-encoded from it (tests/fixtures/forms/README.md
-describes the answer files). For each document and each table of its answer
+`NAME.*.txt` printed or re-encoded from it, and for the documents its
+`also_documents` names (paths from the repository root);
+tests/fixtures/forms/README.md describes the answer files. For each document and each table of its answer
 file, records are matched by their key columns; a record is right only when
 it is matched and every answer column agrees (values compared as strings with
 white space removed, null = empty). Printed:
@@ -42,6 +43,7 @@ KEYS = {
     "corrections": ["correction_no"],
 }
 ANSWER_SUFFIX = ".expected.json"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOC_EXTS = (".txt", ".pdf")
 
 
@@ -62,6 +64,9 @@ def find_documents(dirs):
     """(document path, answer path) for every document with an answer file."""
     pairs = []
     for d in dirs:
+        if not os.path.isdir(d):
+            print(f"score.py: {d}: no such folder", file=sys.stderr)
+            sys.exit(2)
         names = sorted(os.listdir(d))
         answers = {n[: -len(ANSWER_SUFFIX)]: os.path.join(d, n) for n in names if n.endswith(ANSWER_SUFFIX)}
         for n in names:
@@ -70,9 +75,19 @@ def find_documents(dirs):
             stem = n.split(".")[0]
             if stem in answers:
                 pairs.append((os.path.join(d, n), answers[stem]))
-        missing = set(answers) - {os.path.basename(p).split(".")[0] for p, _ in pairs}
+        # An answer file may name documents kept elsewhere (paths from the
+        # repository root), e.g. a corpus text whose PDFs are here.
+        for stem, answer in sorted(answers.items()):
+            with open(answer, encoding="utf-8") as f:
+                for other in json.load(f).get("also_documents", []):
+                    path = os.path.join(ROOT, other)
+                    if os.path.exists(path):
+                        pairs.append((path, answer))
+                    else:
+                        print(f"warning: {answer} names {other}, which does not exist", file=sys.stderr)
+        missing = set(answers.values()) - {a for _, a in pairs}
         for m in sorted(missing):
-            print(f"warning: {answers[m]} has no document beside it", file=sys.stderr)
+            print(f"warning: {m} has no document", file=sys.stderr)
     return pairs
 
 
@@ -87,7 +102,8 @@ def run_tool(binary, inputs, out):
     cmd = [binary, "extract", *inputs, "-o", out, "--quiet", "--format", "csv,jsonl"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode not in (0, 1):
-        sys.exit(f"score.py: {' '.join(cmd)} failed with status {r.returncode}:\n{r.stderr}")
+        print(f"score.py: {' '.join(cmd)} failed with status {r.returncode}:\n{r.stderr}", file=sys.stderr)
+        sys.exit(2)
 
 
 def compare(table, expected, given):
@@ -107,7 +123,7 @@ def compare(table, expected, given):
         ]
         key_text = ", ".join(f"{k}={as_text(exp[k])}" for k in keys) or "(the document)"
         if not candidates:
-            problems.append(f"  missing  {table} [{key_text}]: {json.dumps(exp, ensure_ascii=False)}")
+            problems.append(f"  missing  {table} [{key_text}]: {json.dumps(exp, ensure_ascii=False)[:400]}")
             continue
         # Prefer a candidate that agrees on every column.
         best, best_diff = None, None
@@ -153,9 +169,13 @@ def main():
 
     pairs = find_documents(a.dirs)
     if not pairs:
-        sys.exit("score.py: no document with an answer file in " + ", ".join(a.dirs))
+        print("score.py: no document with an answer file in " + ", ".join(a.dirs), file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="hyokasho-score-") as out:
         run_tool(a.bin, [os.path.abspath(p) for p, _ in pairs] + [os.path.abspath(p) for p in a.also], out)
+        if not os.path.exists(os.path.join(out, "documents.jsonl")):
+            print(f"score.py: {a.bin} wrote no documents.jsonl", file=sys.stderr)
+            return 2
         tables = {t: read_jsonl(os.path.join(out, t + ".jsonl")) for t in list(KEYS) + ["risk_ratings"]}
 
     docs_by_path = {os.path.abspath(d["source_path"]): d for d in tables["documents"]}
@@ -165,7 +185,8 @@ def main():
         with open(answer_path, encoding="utf-8") as f:
             answer = json.load(f)
         doc = docs_by_path.get(os.path.abspath(path))
-        print(f"{os.path.relpath(path)}  ({os.path.basename(answer_path)})")
+        print(f"{os.path.relpath(path)}  ({os.path.basename(answer_path)})"
+              + ("" if doc else "  -- not in the output"))
         doc_scores = {}
         for table, expected in answer["tables"].items():
             given = [r for r in tables.get(table, []) if doc and r.get("doc_id") == doc["doc_id"]]
