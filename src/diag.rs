@@ -54,6 +54,9 @@ pub enum Status {
     NeedsOcr,
     /// Unreadable; `error` says why.
     Failed,
+    /// Not an assessment, change list or correction table (a note, a
+    /// README); `error` says why. Not a failure.
+    Skipped,
 }
 
 impl Status {
@@ -64,6 +67,7 @@ impl Status {
             Status::Partial => "partial",
             Status::NeedsOcr => "needs_ocr",
             Status::Failed => "failed",
+            Status::Skipped => "skipped",
         }
     }
 }

@@ -83,7 +83,12 @@ impl DocOutput {
 
     /// Puts together a document's output from its parts (as the
     /// `--incremental` cache keeps them).
-    pub fn assemble(document: DocumentRecord, records: Records, warnings: Vec<Warning>) -> Self {
+    pub fn assemble(
+        document: DocumentRecord,
+        mut records: Records,
+        warnings: Vec<Warning>,
+    ) -> Self {
+        records.warnings = extract::warnings::records(&document.doc_id, &warnings);
         let manifest = ManifestDoc {
             doc_id: document.doc_id.clone(),
             source_path: document.source_path.clone(),
@@ -187,6 +192,9 @@ fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
         mut warnings,
     } = decoded;
     let seg = segment::segment(lines);
+    if seg.evidence == segment::Evidence::Nothing && status == Status::Ok {
+        return skipped(name, doc_id, format, encoding, pages);
+    }
     warnings.extend(seg.warnings.iter().cloned());
     let facts = cover_facts(&seg);
     if facts.municipality_inferred
@@ -238,6 +246,32 @@ fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
         basic_assessed_on: thresholds.basic_assessed_on,
     };
     DocOutput::assemble(document, records, warnings)
+}
+
+/// The output for a file that is no assessment: its documents row says so,
+/// and nothing is guessed from its text.
+fn skipped(
+    name: &str,
+    doc_id: &str,
+    format: Format,
+    encoding: String,
+    pages: Option<u32>,
+) -> DocOutput {
+    let document = DocumentRecord {
+        doc_id: doc_id.to_string(),
+        source_path: name.to_string(),
+        format: format.as_str(),
+        encoding: Some(encoding),
+        pages,
+        kind: segment::Kind::Unknown.as_str(),
+        status: Status::Skipped.as_str(),
+        error: Some(
+            "not_an_assessment: no form (title, 様式 marker or section headings), change list or correction table recognised"
+                .to_string(),
+        ),
+        ..DocumentRecord::default()
+    };
+    DocOutput::assemble(document, Records::default(), Vec::new())
 }
 
 /// The output for a file that could not be read at all.

@@ -31,7 +31,7 @@ crate::record! {
         pub published_on: Option<String> as Date,
         /// true when the document is marked as a draft (案)
         pub is_draft: bool,
-        /// ok | partial | needs_ocr | failed
+        /// ok | partial | needs_ocr | failed | skipped
         #[serde(deserialize_with = "crate::intern::deserialize")]
         pub status: crate::intern::Name,
         /// why the status is not ok

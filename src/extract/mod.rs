@@ -3,6 +3,7 @@
 mod block;
 pub mod changes;
 pub mod choices;
+mod claims;
 pub mod contractors;
 pub mod corrections;
 pub mod document;
@@ -14,6 +15,7 @@ pub mod risk_ratings;
 pub mod rows;
 pub mod systems;
 pub mod thresholds;
+pub mod warnings;
 
 use crate::diag::Warning;
 use crate::schema::{Record, Table};
@@ -82,6 +84,7 @@ tables! {
     changes: changes::Change,
     corrections: corrections::Correction,
     incidents: incidents::Incident,
+    warnings: warnings::WarningRecord,
 }
 
 /// Extracts every record type from a segmented document. The rows are
@@ -120,6 +123,7 @@ pub fn extract(
     let changes = changes::extract(doc_id, rows, warnings);
     let corrections = corrections::extract(doc_id, rows, warnings);
     let incidents = incidents::extract(doc_id, rows, warnings);
+    claims::check(rows, &systems, &risk_ratings, &changes, warnings);
     let records = Records {
         rows: rows::extract(doc_id, seg.rows),
         systems,
@@ -131,6 +135,7 @@ pub fn extract(
         corrections,
         incidents,
         files,
+        warnings: Vec::new(),
     };
     (records, thresholds)
 }

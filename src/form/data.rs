@@ -126,7 +126,7 @@ pub const CANONICAL_RISKS: &[CanonicalRisk] = &[
         "特定個人情報が消去されずいつまでも存在するリスク",
     ),
     // 様式2's 人手を介在させる作業 (later versions): no 様式4 counterpart.
-    canon("S2-8-R1", 8, 1, "人為的ミスが発生するリスク"),
+    canon("HUMAN-R1", 8, 1, "人為的ミスが発生するリスク"),
 ];
 
 const FULL_RISKS: &[RiskSpec] = &[
@@ -207,7 +207,7 @@ const BASIC_REVISED_RISKS: &[RiskSpec] = &[
     risk(6, 1, "III-6-R1"),
     risk(6, 2, "III-6-R5"),
     risk(7, 1, "III-7-R1"),
-    risk(8, 1, "S2-8-R1"),
+    risk(8, 1, "HUMAN-R1"),
 ];
 
 const FULL_PARTS: &[PartSpec] = &[

@@ -313,9 +313,9 @@ mod tests {
     #[test]
     fn basic_versions_by_their_marks() {
         let later = version_of(Kind::BasicAssessment, &|p| p == "人手を介在させる作業").unwrap();
-        assert!(later.risks.iter().any(|r| r.code == "S2-8-R1"));
+        assert!(later.risks.iter().any(|r| r.code == "HUMAN-R1"));
         let older = version_of(Kind::BasicAssessment, &|_| false).unwrap();
-        assert!(older.risks.iter().all(|r| r.code != "S2-8-R1"));
+        assert!(older.risks.iter().all(|r| r.code != "HUMAN-R1"));
         assert_eq!(older.risk_place(3, 2), "IV-3-Q2");
     }
 }

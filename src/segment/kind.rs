@@ -84,12 +84,19 @@ pub fn identify(rows: &[Row]) -> Identity {
             evidence,
         }
     };
+    // A title or marker names the form, but only a document with the
+    // form's structure is one: a note or news text that names a form is not.
+    let structured = || has_structure(rows);
     match named {
-        Some(None) => return by(Kind::CorrectionTable, Evidence::Title, None),
-        Some(Some(f)) => return by(f.kind, Evidence::Title, Some(f.name)),
-        None => {}
+        Some(None) if rows.iter().any(is_correction_header) => {
+            return by(Kind::CorrectionTable, Evidence::Title, None);
+        }
+        Some(Some(f)) if structured() => return by(f.kind, Evidence::Title, Some(f.name)),
+        _ => {}
     }
-    if let Some((_, kind)) = &marker {
+    if let Some((_, kind)) = &marker
+        && structured()
+    {
         return by(*kind, Evidence::Marker, None);
     }
     match by_headings(rows) {
@@ -104,6 +111,27 @@ pub fn identify(rows: &[Row]) -> Identity {
         return by(Kind::CorrectionTable, Evidence::TableHeader, None);
     }
     by(Kind::Unknown, Evidence::Nothing, None)
+}
+
+/// Whether the rows have an assessment's structure: two or more of the
+/// forms' section headings or cover labels.
+fn has_structure(rows: &[Row]) -> bool {
+    let mut seen = 0;
+    for r in rows {
+        let Some(first) = r.cells.iter().find(|c| !c.is_empty()) else {
+            continue;
+        };
+        if top_section(first).is_some()
+            || super::heading::cover_label(first).is_some()
+            || first == "評価書番号"
+        {
+            seen += 1;
+            if seen >= 2 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The version of an assessment form a document is in.

@@ -117,6 +117,13 @@ pub fn segment(lines: Vec<Line>) -> Segmented {
         }
         _ => Placer::new(id.form).place(&mut rows, &mut warnings),
     }
+    if matches!(
+        id.kind,
+        Kind::FullAssessment | Kind::PriorityAssessment | Kind::BasicAssessment | Kind::Unknown
+    ) && id.evidence != Evidence::Nothing
+    {
+        warnings.extend(unplaced(&rows));
+    }
     if id.evidence == Evidence::HeadingsOfNoForm {
         warnings.push(Warning::new(
             "unknown_form",
@@ -135,6 +142,37 @@ pub fn segment(lines: Vec<Line>) -> Segmented {
         rows,
         warnings,
     }
+}
+
+/// How many item-like rows may stand before the first part (a cover has
+/// none, but a stray line is no reason to doubt a document).
+const UNPLACED_LIMIT: usize = 3;
+
+/// A warning when rows with the shape of form items (`①…` fields,
+/// "…リスクへの対策は十分か") stand where no part of the form was recognised:
+/// their records cannot be read.
+fn unplaced(rows: &[Row]) -> Option<Warning> {
+    let item_like: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.part == Part::Cover && r.heading.is_none())
+        .filter(|r| {
+            r.cells.first().is_some_and(|c| {
+                c.chars().next().is_some_and(|ch| ('①'..='⑳').contains(&ch))
+                    || c.contains("リスクへの対策は十分か")
+            })
+        })
+        .collect();
+    let first = item_like.first()?;
+    (item_like.len() >= UNPLACED_LIMIT).then(|| {
+        Warning::new(
+            "unplaced_rows",
+            format!(
+                "{} rows with the shape of form items stand before any recognised section; their records were not read",
+                item_like.len()
+            ),
+        )
+        .at(first.page, Some(first.line))
+    })
 }
 
 /// Normalises the cells of a line and fills label/value.

@@ -221,7 +221,7 @@ fn a_batch_of_damaged_files_is_read_to_the_end() {
         }
         let status = d["status"].as_str().expect("status").to_string();
         assert!(
-            ["ok", "partial", "needs_ocr", "failed"].contains(&status.as_str()),
+            ["ok", "partial", "needs_ocr", "failed", "skipped"].contains(&status.as_str()),
             "{status}"
         );
         let error = d["error"].as_str().unwrap_or_default();
