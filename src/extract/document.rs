@@ -125,13 +125,19 @@ pub fn cover_facts(seg: &Segmented) -> CoverFacts {
     facts
 }
 
-/// The first value row under a cover label.
+/// The value of a cover label: the first row under it, or the label's own
+/// row where the value sits in the next cell (`評価実施機関名 | 川崎市長`).
 fn value_under(cover: &[&Row], label: &str) -> Option<String> {
-    cover
-        .iter()
-        .filter(|r| r.heading.is_none())
-        .find(|r| r.path.last().is_some_and(|p| &**p == label))
-        .and_then(|r| normalize::value(&r.value))
+    cover.iter().find_map(|r| {
+        let under = r.heading.is_none() && r.path.last().is_some_and(|p| &**p == label);
+        let beside = r.cells.len() > 1
+            && r.cells
+                .first()
+                .is_some_and(|c| normalize::compact(c) == label);
+        (under || beside)
+            .then(|| normalize::value(&r.value))
+            .flatten()
+    })
 }
 
 fn is_draft_mark(text: &str) -> bool {

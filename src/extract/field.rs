@@ -356,10 +356,46 @@ fn looks_like_label(cell: &str) -> bool {
 /// inside a name (`中間サーバー・プラットフォーム`) is part of it.
 pub fn split_list(text: &str) -> Vec<String> {
     text.lines()
-        .flat_map(|line| line.split(['、', ',', '，']))
+        .flat_map(|line| line.split(['、', ',', '，', '/', '／', ';', '；']))
+        .flat_map(split_at_marks)
         .map(strip_list_mark)
         .filter_map(|t| normalize::non_placeholder(t).map(str::to_string))
         .collect()
+}
+
+/// Splits a line where a list mark starts an item inside it: `・`, `(2)`,
+/// `2)` or `②` after white space (`A ・B ・C`, `A (2)B (3)C`).
+fn split_at_marks(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut prev_space = false;
+    for (i, c) in line.char_indices() {
+        if prev_space && i > start && starts_item(&line[i..]) {
+            out.push(&line[start..i]);
+            start = i;
+        }
+        prev_space = c.is_whitespace();
+    }
+    out.push(&line[start..]);
+    out
+}
+
+/// Whether `s` starts with a list mark followed by an item.
+fn starts_item(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some('・' | '①'..='⑳') => true,
+        Some('(') => {
+            let rest = chars.as_str();
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            digits > 0 && rest[digits..].starts_with(')')
+        }
+        Some(c) if c.is_ascii_digit() => {
+            let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            s[digits..].starts_with(')')
+        }
+        _ => false,
+    }
 }
 
 /// A name without the mark that lists it.
@@ -454,5 +490,22 @@ mod tests {
             split_list("1) 台帳ファイル\n(2) 給付ファイル"),
             ["台帳ファイル", "給付ファイル"]
         );
+        assert_eq!(
+            split_list("障害者福祉システム ・団体内統合宛名システム ・中間サーバー"),
+            [
+                "障害者福祉システム",
+                "団体内統合宛名システム",
+                "中間サーバー"
+            ]
+        );
+        assert_eq!(
+            split_list("(1)台帳システム (2)宛名システム (3)中間サーバー・プラットフォーム"),
+            [
+                "台帳システム",
+                "宛名システム",
+                "中間サーバー・プラットフォーム"
+            ]
+        );
+        assert_eq!(split_list("A/B／C"), ["A", "B", "C"]);
     }
 }

@@ -3,6 +3,7 @@
 use super::block::parse_block;
 use super::field::{Mark, checklist, field, has_marks, split_list};
 use crate::diag::Warning;
+use crate::normalize::{CHECKED, UNCHECKED, UNKNOWN_BOX};
 use crate::segment::{Part, Row};
 
 crate::record! {
@@ -48,7 +49,7 @@ const FORM_ORDER: &[&str] = &[
 #[derive(PartialEq)]
 enum Reading {
     Nothing,
-    /// ③ had no marks on its own row: the options follow on the next rows.
+    /// ③'s options, which may run on in the next rows.
     Connections,
 }
 
@@ -74,11 +75,18 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<S
             }
             continue;
         }
+        // ③'s options run on in rows of their own, with no label.
+        let unlabelled = row
+            .cells
+            .first()
+            .is_none_or(|c| c.is_empty() || c.starts_with([CHECKED, UNCHECKED, UNKNOWN_BOX]));
+        let text = row.cells.join(" ");
+        if reading == Reading::Connections && unlabelled && has_marks(&text) {
+            connection_text.push('\n');
+            connection_text.push_str(&text);
+            continue;
+        }
         let Some(f) = field(row) else {
-            if reading == Reading::Connections && has_marks(&row.value) {
-                connection_text.push('\n');
-                connection_text.push_str(&row.value);
-            }
             continue;
         };
         let (no, label) = f.parts();
@@ -106,14 +114,9 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<S
             reading = Reading::Nothing;
         } else if label.contains("他のシステムとの接続") || no == Some(3) {
             connection_text = f.value.clone();
-            reading = if has_marks(&f.value) {
-                Reading::Nothing
-            } else {
-                Reading::Connections
-            };
-        } else if reading == Reading::Connections && has_marks(&row.cells.join(" ")) {
-            connection_text.push('\n');
-            connection_text.push_str(&row.cells.join(" "));
+            reading = Reading::Connections;
+        } else {
+            reading = Reading::Nothing;
         }
     }
     finish(&mut current, &mut connection_text, &mut out, warnings);

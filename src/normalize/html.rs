@@ -270,6 +270,48 @@ fn entity(name: &str) -> Option<char> {
     })
 }
 
+/// The cells of a line that is one HTML table row (`<tr><td>a</td><td>b</td></tr>`),
+/// as their HTML; `None` for any other line. Converters write tables a row
+/// a line; their cells are the row's cells, as tabs are elsewhere.
+pub fn table_row_cells(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    let lower = t.get(..3)?.to_ascii_lowercase();
+    if lower != "<tr" || !t.to_ascii_lowercase().ends_with("</tr>") {
+        return None;
+    }
+    let mut cells = Vec::new();
+    let mut rest = t;
+    while let Some(start) = find_cell_start(rest) {
+        let open_end = rest[start..].find('>')? + start + 1;
+        let body = &rest[open_end..];
+        let end = find_cell_end(body).unwrap_or(body.len());
+        cells.push(body[..end].to_string());
+        rest = &body[end..];
+    }
+    (!cells.is_empty()).then_some(cells)
+}
+
+fn find_cell_start(s: &str) -> Option<usize> {
+    let lower = s.to_ascii_lowercase();
+    [lower.find("<td"), lower.find("<th")]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+fn find_cell_end(s: &str) -> Option<usize> {
+    let lower = s.to_ascii_lowercase();
+    [
+        lower.find("</td"),
+        lower.find("</th"),
+        lower.find("<td"),
+        lower.find("<th"),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,5 +373,19 @@ mod tests {
             "\u{a0}あい&bogus; & ;"
         );
         assert_eq!(decode_entities("&#0;&#xD800;"), "&#0;&#xD800;");
+    }
+
+    #[test]
+    fn a_table_row_line_gives_its_cells() {
+        assert_eq!(
+            table_row_cells("<tr><th>評価書番号</th><th>評価書名</th></tr>"),
+            Some(vec!["評価書番号".to_string(), "評価書名".to_string()])
+        );
+        assert_eq!(
+            table_row_cells("<tr><td colspan=\"2\">宣言 <b>文</b></td></tr>"),
+            Some(vec!["宣言 <b>文</b>".to_string()])
+        );
+        assert_eq!(table_row_cells("<p>本文</p>"), None);
+        assert_eq!(table_row_cells("<tr>"), None);
     }
 }

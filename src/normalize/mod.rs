@@ -28,7 +28,7 @@ mod number;
 
 pub use chars::{LONG_DASH, WAVE_DASH, collapse_spaces, fold_width, mark_checkboxes, unify_dashes};
 pub use date::{Date, find_dates, iso_if_only_date, parse_date};
-pub use html::{decode_entities, strip_tags};
+pub use html::{decode_entities, strip_tags, table_row_cells};
 pub use number::{page_range, whole_number};
 
 /// A ticked checkbox (`[○]`, `<input checked …>`, `☑`).

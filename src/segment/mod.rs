@@ -178,8 +178,14 @@ fn unplaced(rows: &[Row]) -> Option<Warning> {
 /// Normalises the cells of a line and fills label/value.
 fn prepare(line: Line) -> Row {
     let raw = line.cells.join("\t");
-    let cells: Vec<String> = line
-        .cells
+    // A line that is one HTML table row holds its cells in `<td>`s.
+    let split = match line.cells.as_slice() {
+        [one] => normalize::table_row_cells(one),
+        _ => None,
+    };
+    let cells: Vec<String> = split
+        .as_deref()
+        .unwrap_or(&line.cells)
         .iter()
         .map(|c| strip_markup(normalize::normalize_text(c)))
         .collect();
