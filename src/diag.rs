@@ -81,6 +81,16 @@ pub enum Severity {
     Doubtful,
 }
 
+impl Severity {
+    /// The severity's name in the docs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Doubtful => "doubtful",
+        }
+    }
+}
+
 /// One warning code: its name, severity and meaning (`hyokasho schema`
 /// lists them).
 #[derive(Debug, Clone, Copy)]

@@ -247,7 +247,62 @@ pub fn markdown() -> String {
             ));
         }
     }
+    out.push_str(
+        "\n## Risk codes across the forms\n\n`risk_ratings.risk_code` names the same risk in every form: \
+         the 様式4 code, or a code of its own where 様式4 has no such risk. `form_risk_code` is the \
+         risk's place in the document's own form; R0 is a section as a whole (the 委託 block's one \
+         rating, or a section marked not applicable).\n\n\
+         | risk_code | title | 様式4 | 様式3 | 様式2 |\n|---|---|---|---|---|\n",
+    );
+    for (code, title, places) in risk_mapping() {
+        out.push_str(&format!(
+            "| `{code}` | {title} | {} |\n",
+            places.join(" | ")
+        ));
+    }
+    out.push_str("\n## Warning codes\n\nA doubtful warning makes an `ok` document `partial`.\n\n| code | severity | meaning |\n|---|---|---|\n");
+    for w in crate::diag::WARNING_CODES {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            w.code,
+            w.severity.as_str(),
+            w.meaning.replace('|', "\\|")
+        ));
+    }
     out
+}
+
+/// Every canonical risk code with its title and its places in 様式4, 様式3
+/// and 様式2 (the latest version of each), from the forms' data.
+pub fn risk_mapping() -> Vec<(&'static str, &'static str, Vec<String>)> {
+    use crate::form::{self, Kind};
+    let kinds = [
+        Kind::FullAssessment,
+        Kind::PriorityAssessment,
+        Kind::BasicAssessment,
+    ];
+    form::CANONICAL_RISKS
+        .iter()
+        .map(|r| {
+            let places = kinds
+                .iter()
+                .map(|k| {
+                    form::versions(*k)
+                        .next()
+                        .map(|f| {
+                            f.risks
+                                .iter()
+                                .filter(|s| s.code == r.code)
+                                .map(|s| f.risk_place(s.item, s.no))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_default()
+                })
+                .collect();
+            (r.code, r.title, places)
+        })
+        .collect()
 }
 
 /// The data dictionary as plain text (`hyokasho schema`).
@@ -264,6 +319,10 @@ pub fn text() -> String {
             ));
         }
         out.push('\n');
+    }
+    out.push_str("risk codes (risk_code: title; places in 様式4 / 様式3 / 様式2):\n");
+    for (code, title, places) in risk_mapping() {
+        out.push_str(&format!("  {code:<10} {title}; {}\n", places.join(" / ")));
     }
     out
 }

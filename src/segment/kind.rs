@@ -148,9 +148,9 @@ fn version(rows: &[Row], kind: Kind) -> Option<&'static Form> {
     form::version_of(kind, &|m| text.contains(m))
 }
 
-/// The form whose numerals and parts fit the document's section headings
-/// best: `Ok(kind)` when one form fits better than the others, `Err` when
-/// there are headings but no form stands out, `None` without headings.
+/// The form whose numerals and parts fit the document's section headings:
+/// `Ok(kind)` when one form fits them all and better than the others,
+/// `Err` when there are headings but no such form, `None` without headings.
 fn by_headings(rows: &[Row]) -> Option<Result<Kind, ()>> {
     let seen: Vec<(Option<&'static str>, form::Part)> = rows
         .iter()
@@ -176,8 +176,9 @@ fn by_headings(rows: &[Row]) -> Option<Result<Kind, ()>> {
         }
     }
     scores.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    // One form must fit every heading, and better than the others.
     match scores.as_slice() {
-        [(k, a), (_, b), ..] if a > b => Some(Ok(*k)),
+        [(k, a), (_, b), ..] if a > b && *a == seen.len() => Some(Ok(*k)),
         _ => Some(Err(())),
     }
 }
@@ -201,4 +202,82 @@ pub fn is_correction_header(row: &Row) -> bool {
         && cells
             .iter()
             .any(|c| c.contains("ページ") || c.contains("現在の評価書"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::decode::Line;
+    use crate::form::{Kind, Part};
+    use crate::segment::{Evidence, Segmented, segment};
+
+    fn seg(text: &str) -> Segmented {
+        let lines = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| Line {
+                page: None,
+                line: i as u32 + 1,
+                cells: l.split('\t').map(str::to_string).collect(),
+            })
+            .collect();
+        segment(lines)
+    }
+
+    #[test]
+    fn the_form_from_its_headings_alone() {
+        // 様式3's numerals: IV is 開示請求, V 評価実施手続.
+        let s = seg(
+            "I 基本情報\nII 特定個人情報ファイルの概要\nIII リスク対策\nIV 開示請求、問合せ\nV 評価実施手続",
+        );
+        assert_eq!(
+            (s.kind, s.evidence),
+            (Kind::PriorityAssessment, Evidence::Headings)
+        );
+        assert_eq!(s.rows[3].part, Part::Disclosure);
+        // 様式2's: II and III are the thresholds, IV the risks.
+        let s =
+            seg("I 関連情報\nII しきい値判断項目\nIII しきい値判断結果\nIV リスク対策\nV 変更箇所");
+        assert_eq!(s.kind, Kind::BasicAssessment);
+        assert_eq!(s.rows[3].part, Part::RiskMeasures);
+        assert_eq!(s.rows[4].part, Part::Changes);
+    }
+
+    #[test]
+    fn the_form_marker_names_form_and_version() {
+        let s = seg(
+            "［令和６年４月　様式２］\n評価書番号\t評価書名\n1\t事務\nI 関連情報\n8. 人手を介在させる作業",
+        );
+        assert_eq!(s.kind, Kind::BasicAssessment);
+        assert_eq!(s.form_version.as_deref(), Some("令和6年4月 様式2"));
+        assert!(
+            s.spec
+                .is_some_and(|f| f.risks.iter().any(|r| r.code == "HUMAN-R1"))
+        );
+    }
+
+    #[test]
+    fn a_note_that_names_a_form_is_no_assessment() {
+        let s = seg(
+            "# お知らせ\n重点項目評価書を公表しました。\n詳しくは市のホームページをご覧ください。",
+        );
+        assert_eq!((s.kind, s.evidence), (Kind::Unknown, Evidence::Nothing));
+        assert!(s.rows.iter().all(|r| r.part == Part::Unknown));
+    }
+
+    #[test]
+    fn headings_that_fit_no_form_are_doubtful() {
+        let s = seg("I 基本情報\nII しきい値判断項目\nIII リスク対策\nIV その他のリスク対策");
+        assert_eq!(s.evidence, Evidence::HeadingsOfNoForm);
+        assert!(s.warnings.iter().any(|w| w.code == "unknown_form"));
+    }
+
+    #[test]
+    fn a_change_table_without_a_heading_is_found_by_its_header() {
+        let s = seg(
+            "VI 評価実施手続\n1. 基礎項目評価\n変更日\t項目\t変更前の記載\t変更後の記載\t提出時期\n令和8年3月16日\tI 基本情報\t前\t後\t事前",
+        );
+        assert_eq!(s.rows[2].part, Part::Changes);
+        assert!(s.rows[2].is_header);
+        assert_eq!(s.rows[3].part, Part::Changes);
+    }
 }
