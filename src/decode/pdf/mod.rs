@@ -405,6 +405,19 @@ mod tests {
     }
 
     #[test]
+    fn actual_text_replaces_the_glyphs_of_its_span() {
+        // `XY` stands for one kanji; `z` outside the span keeps its own text.
+        let bytes = pdf(
+            b"BT /F1 10 Tf 72 700 Td /Span <</ActualText <FEFF9577>>> BDC (XY) Tj EMC (z) Tj ET",
+            |_| lopdf::Dictionary::new(),
+        );
+        let pages = pages(&bytes, &PdfLimits::default()).expect("pages");
+        let texts: Vec<&str> = pages[0].runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["長", "z"]);
+        assert_eq!(pages[0].runs[0].glyphs.len(), 2);
+    }
+
+    #[test]
     fn rules_from_strokes_and_thin_fills() {
         let bytes = pdf(
             b"1 0 0 1 10 20 cm 0 0 m 100 0 l S 50 50 0.5 100 re f 200 200 100 50 re S 300 300 100 100 re f",
