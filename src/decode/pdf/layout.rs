@@ -335,9 +335,12 @@ impl PageRow {
     /// the top of the page (a label cell spanning the break); or the
     /// borders were redrawn at the break, and only the content tells: the
     /// row above fills its page down to `foot` (the lowest a table reaches
-    /// on any page), the label cell is empty, and every cell with text runs
-    /// on from a full last line above (a new row under a label spanning
-    /// the break has cells of its own that start afresh).
+    /// on any page), the label cell is empty, and either every cell with
+    /// text runs on from a full last line above, or only some cells have
+    /// text (the long ones that did not fit); a label cell that is not empty
+    /// must run on as well. A new row under a label
+    /// spanning the break has cells of its own, all filled, that start
+    /// afresh.
     fn continues_after(&self, prev: &PageRow, foot: f32) -> bool {
         if prev.free || self.free || !self.same_grid(prev) {
             return false;
@@ -347,14 +350,18 @@ impl PageRow {
         }
         // A full label cell alone says little (a date fills a narrow
         // column), so the label must be empty.
-        let filled: Vec<usize> = (0..self.cells.len())
+        let filled: Vec<usize> = (1..self.cells.len())
             .filter(|&k| !self.cells[k].trim().is_empty())
             .collect();
         let line = self.size.max(prev.size).max(1.0);
+        let runs_on = filled.iter().all(|&k| prev.full[k]);
+        let partial = filled.len() + 1 < self.cells.len();
+        // The label cut too (`令和4年3月9` / `日`) runs on like the rest.
+        let label = self.cells[0].trim().is_empty() || (prev.full[0] && runs_on);
         prev.bottom <= foot + 1.5 * line
-            && self.cells[0].trim().is_empty()
+            && label
             && !filled.is_empty()
-            && filled.iter().all(|&k| prev.full[k])
+            && (runs_on || partial)
     }
 }
 
