@@ -337,8 +337,8 @@ impl PageRow {
     /// row above fills its page down to `foot` (the lowest a table reaches
     /// on any page), the label cell is empty, and either every cell with
     /// text runs on from a full last line above, or only some cells have
-    /// text (the long ones that did not fit); a label cell that is not empty
-    /// must run on as well. A new row under a label
+    /// text (the long ones that did not fit); or the label cell itself was
+    /// cut and runs on, as another cell does. A new row under a label
     /// spanning the break has cells of its own, all filled, that start
     /// afresh.
     fn continues_after(&self, prev: &PageRow, foot: f32) -> bool {
@@ -356,12 +356,13 @@ impl PageRow {
         let line = self.size.max(prev.size).max(1.0);
         let runs_on = filled.iter().all(|&k| prev.full[k]);
         let partial = filled.len() + 1 < self.cells.len();
-        // The label cut too (`令和4年3月9` / `日`) runs on like the rest.
-        let label = self.cells[0].trim().is_empty() || (prev.full[0] && runs_on);
+        let empty_label = self.cells[0].trim().is_empty();
+        // A label cut mid-word (`Ⅱ 特定個人情` / `報ファイルの概要`) runs on
+        // from a full line and says so by itself.
+        let cut_label = !empty_label && prev.full[0] && filled.iter().any(|&k| prev.full[k]);
         prev.bottom <= foot + 1.5 * line
-            && label
             && !filled.is_empty()
-            && (runs_on || partial)
+            && (cut_label || (empty_label && (runs_on || partial)))
     }
 }
 
@@ -420,7 +421,7 @@ pub fn page_rows(page: &PageContent) -> Vec<PageRow> {
                 .windows(2)
                 .position(|w| w[0] <= centre && centre <= w[1])
                 .unwrap_or(0);
-            let (text, reaches) = cell_text(gs, cell.right);
+            let (text, reaches) = cell_text(gs, cell.right, cell.bottom);
             let last = texts.len() - 1;
             append_text(&mut texts[k.min(last)], &text);
             full[k.min(last)] = reaches;
@@ -542,14 +543,14 @@ fn line_text(line: &[Glyph]) -> String {
 }
 
 /// The text of a cell: wrapped lines joined, paragraphs kept; and whether
-/// its last line reaches the right edge (within two characters), as a line
-/// whose text runs on does.
-fn cell_text(glyphs: &[Glyph], right: f32) -> (String, bool) {
+/// its last line reaches the right edge (within two characters) and the
+/// cell's foot, as a line whose text runs on past a page break does.
+fn cell_text(glyphs: &[Glyph], right: f32, bottom: f32) -> (String, bool) {
     let lines = lines_of(glyphs.to_vec());
     let reaches = lines
         .last()
         .and_then(|l| l.last())
-        .is_some_and(|g| g.x1 + 2.0 * g.size >= right);
+        .is_some_and(|g| g.x1 + 2.0 * g.size >= right && g.y - bottom <= 1.6 * g.size);
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
         let text = line_text(line);
@@ -689,8 +690,9 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
     // The last table row written, by index into `out`, with its page and
     // layout.
     let mut last_table: Option<(usize, u32, PageRow)> = None;
-    // The first table rows of the pages so far: one seen again at the top
-    // of a page is a repeated column header.
+    // Rows that may be column headers: the first table rows of the pages
+    // so far, and rows of three or more short cells. One seen again at the
+    // top of a page is a column header the producer repeated.
     let mut heads: Vec<String> = Vec::new();
     for (number, height, rows) in &laid {
         let mut line = 0u32;
@@ -738,6 +740,9 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
             line += 1;
             if !row.free {
                 last_table = Some((out.len(), *number, row.clone()));
+                if looks_like_header(&row.cells) {
+                    heads.push(margin_key(&row.cells));
+                }
             }
             out.push(Line {
                 page: Some(*number),
@@ -747,6 +752,15 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
         }
     }
     out
+}
+
+/// Whether a row could be a column header: three or more cells, every
+/// one filled and short.
+fn looks_like_header(cells: &[String]) -> bool {
+    cells.len() >= 3
+        && cells
+            .iter()
+            .all(|c| !c.trim().is_empty() && c.chars().count() <= 24)
 }
 
 /// The repeated margin lines of a page that are its title: those printed
