@@ -113,6 +113,8 @@ pub const WARNING_CODES: &[WarningCode] = codes![
     "unmapped_glyphs" Doubtful: "PDF glyphs with no Unicode mapping were written as U+FFFD",
     "page_unreadable" Doubtful: "a PDF page could not be read",
     "pdf_repaired" Note: "the PDF's cross-reference table was damaged and rebuilt",
+    "radicals_mapped" Note: "CJK radical code points in a PDF's text layer were read as the kanji they stand for",
+    "garbled_text" Doubtful: "the decoded text is implausible for Japanese (symbols, accented Latin, U+FFFD or private use among the kana): a broken text layer",
     "copy_restricted" Note: "the PDF forbids copying text; it was read for analysis all the same",
     // Segmentation.
     "missing_section" Note: "a section has no heading in the source; it was inferred from its first item",

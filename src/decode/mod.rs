@@ -6,6 +6,7 @@
 //! [`Line`]s, so segmentation and extraction are shared by both formats.
 
 pub mod pdf;
+pub mod quality;
 pub mod text;
 
 use crate::diag::{Status, Warning};
@@ -94,10 +95,12 @@ pub struct Limits {
 
 /// Decodes one document's bytes.
 pub fn decode(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Decoded, DecodeError> {
-    match Format::sniff(bytes, file_name) {
-        Format::Text => decode_text(bytes),
-        Format::Pdf => pdf::decode(bytes, &limits.pdf),
-    }
+    let mut decoded = match Format::sniff(bytes, file_name) {
+        Format::Text => decode_text(bytes)?,
+        Format::Pdf => pdf::decode(bytes, &limits.pdf)?,
+    };
+    decoded.warnings.extend(quality::check(&decoded.lines));
+    Ok(decoded)
 }
 
 fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {

@@ -14,6 +14,7 @@ mod mutation;
 mod outputs;
 mod pdf;
 mod pdf_records;
+mod producers;
 mod records;
 mod robustness;
 mod tables;

@@ -139,6 +139,9 @@ enum Operand<'a> {
     Name(&'a [u8]),
     Str(Cow<'a, [u8]>),
     Array(Vec<Operand<'a>>),
+    /// An inline dictionary, `<<` to `>>`, unparsed (marked-content
+    /// properties).
+    Dict(&'a [u8]),
     Other,
 }
 
@@ -159,6 +162,20 @@ pub struct Interp<'a> {
     page: PageContent,
     /// Form XObjects being drawn (loop guard).
     forms: Vec<ObjectId>,
+    /// The open marked-content sequences, each with its `/ActualText` if it
+    /// has one.
+    marked: Vec<Option<ActualText>>,
+}
+
+/// The text a marked-content span says its glyphs stand for. Browsers wrap
+/// glyphs whose ToUnicode entry is a look-alike (a CJK radical for a
+/// kanji that shares its glyph) in such spans: the span's text replaces the
+/// glyphs' own.
+struct ActualText {
+    text: String,
+    /// Whether the text has been given to a glyph already; the span's other
+    /// glyphs then add nothing.
+    given: bool,
 }
 
 /// The resources of a page, inherited from its ancestors in the page tree.
@@ -226,6 +243,7 @@ pub fn page(
             ..PageContent::default()
         },
         forms: Vec::new(),
+        marked: Vec::new(),
     };
     let mut content = Vec::new();
     let contents = dict.get(b"Contents").ok().map(|o| deref(doc, o));
@@ -481,6 +499,18 @@ impl<'a> Interp<'a> {
                         self.xobject(resources, name, &gs, depth)?;
                     }
                 }
+                b"BMC" => self.marked.push(None),
+                b"BDC" => {
+                    let text = match ops.get(1) {
+                        Some(Operand::Dict(raw)) => actual_text(raw),
+                        _ => None,
+                    };
+                    self.marked
+                        .push(text.map(|text| ActualText { text, given: false }));
+                }
+                b"EMC" => {
+                    self.marked.pop();
+                }
                 b"BI" => {
                     self.page.image_count += 1;
                     lex.skip_inline_image();
@@ -516,10 +546,21 @@ impl<'a> Interp<'a> {
                     let mut pos = 0;
                     while pos < bytes.len() {
                         let m = tm.then(&gs.ctm);
+                        let before = run.text.len();
                         let shown = font.next(&bytes[pos..], &mut run.text);
                         pos += shown.len.max(1);
-                        if !shown.mapped {
-                            self.page.unmapped_glyphs += 1;
+                        // The outermost span with an ActualText speaks for
+                        // all the glyphs inside it.
+                        match self.marked.iter_mut().flatten().next() {
+                            Some(actual) => {
+                                run.text.truncate(before);
+                                if !actual.given {
+                                    run.text.push_str(&actual.text);
+                                    actual.given = true;
+                                }
+                            }
+                            None if !shown.mapped => self.page.unmapped_glyphs += 1,
+                            None => {}
                         }
                         let (x, y) = m.apply(0.0, gs.rise);
                         let spacing = gs.char_spacing
@@ -688,6 +729,31 @@ impl<'a> Interp<'a> {
     }
 }
 
+/// The `/ActualText` string of a marked-content property dictionary:
+/// UTF-16BE after a byte-order mark, else PDFDocEncoding (read as Latin-1,
+/// which it equals for the printable range).
+fn actual_text(raw: &[u8]) -> Option<String> {
+    const KEY: &[u8] = b"/ActualText";
+    let at = raw.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let mut lex = Lexer { data: raw, pos: at };
+    lex.skip_white();
+    let Operand::Str(bytes) = lex.operand(0) else {
+        return None;
+    };
+    let text = match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => {
+            let units = utf16
+                .chunks_exact(2)
+                .map(|p| u16::from_be_bytes([p[0], p[1]]));
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or('\u{FFFD}'))
+                .collect()
+        }
+        None => bytes.iter().map(|&b| b as char).collect(),
+    };
+    Some(text)
+}
+
 enum Token<'a> {
     Operand(Operand<'a>),
     Operator(&'a [u8]),
@@ -804,8 +870,9 @@ impl<'a> Lexer<'a> {
             }
             b'(' => Operand::Str(self.literal()),
             b'<' if d.get(self.pos + 1) == Some(&b'<') => {
+                let start = self.pos;
                 self.skip_dict();
-                Operand::Other
+                Operand::Dict(&d[start..self.pos])
             }
             b'<' => Operand::Str(Cow::Owned(self.hex())),
             b'[' => {
@@ -1009,6 +1076,19 @@ mod tests {
     }
 
     #[test]
+    fn actual_text_in_utf16_and_pdfdoc() {
+        assert_eq!(
+            actual_text(b"<</ActualText <FEFF9577>>>").as_deref(),
+            Some("長")
+        );
+        assert_eq!(
+            actual_text(b"<< /MCID 3 /ActualText (a-b) >>").as_deref(),
+            Some("a-b")
+        );
+        assert_eq!(actual_text(b"<</MCID 3>>"), None);
+    }
+
+    #[test]
     fn lexer_reads_operands_and_skips_inline_images() {
         let t = tokens(
             b"BT /F1 12 Tf [(a\\051b) -250 <3042>] TJ (x\\\\y\\101) Tj ET\n\
@@ -1028,7 +1108,7 @@ mod tests {
                 "Tj",
                 "ET",
                 "Name([80])",
-                "Other",
+                "Dict([60, 60, 47, 77, 67, 73, 68, 32, 48, 32, 47, 65, 108, 116, 32, 40, 97, 62, 62, 98, 41, 62, 62])",
                 "BDC",
                 "EMC",
                 "BI",

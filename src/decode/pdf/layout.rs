@@ -69,6 +69,11 @@ struct Grid {
     /// profiles. Rules at a position that is not finite never bound a cell.
     horizontal_by_at: Vec<Segment>,
     vertical_by_at: Vec<Segment>,
+    /// Where vertical rules stop with no horizontal rule to close them (a
+    /// row cut by a page break, a table continued without a top rule): the
+    /// cells end there all the same, so these bound cells in
+    /// `horizontal_by_at`, but they are not rules a row was closed with.
+    open: Vec<Segment>,
 }
 
 /// `segments` with a finite position, sorted by it.
@@ -123,12 +128,23 @@ impl Grid {
             }
         }
         let (horizontal, vertical) = (merge(horizontal), merge(vertical));
+        let open = open_ends(&horizontal, &vertical);
+        let mut bounding = horizontal.clone();
+        bounding.extend(open.iter().copied());
         Grid {
-            horizontal_by_at: by_position(&horizontal),
+            horizontal_by_at: by_position(&bounding),
             vertical_by_at: by_position(&vertical),
             horizontal,
             vertical,
+            open,
         }
+    }
+
+    /// Whether the open end of a cut table runs at height `y` across `x`.
+    fn is_open(&self, y: f32, x: f32) -> bool {
+        self.open
+            .iter()
+            .any(|s| (s.at - y).abs() <= SNAP && s.covers(x))
     }
 
     /// The cell around a point: (top, bottom, left, right).
@@ -163,6 +179,48 @@ impl Grid {
             .iter()
             .any(|s| (s.at - y).abs() <= SNAP && s.covers(x))
     }
+}
+
+/// The open ends of a grid: heights where two or more vertical rules stop
+/// (at their top or bottom) with no horizontal rule across them, each as a
+/// horizontal segment from the first of those rules to the last.
+fn open_ends(horizontal: &[Segment], vertical: &[Segment]) -> Vec<Segment> {
+    let closed = |y: f32, x: f32| {
+        horizontal
+            .iter()
+            .any(|h| (h.at - y).abs() <= 2.0 * SNAP && h.covers(x))
+    };
+    let mut ends: Vec<(f32, f32)> = Vec::new();
+    for v in vertical {
+        for y in [v.from, v.to] {
+            if y.is_finite() && v.at.is_finite() && !closed(y, v.at) {
+                ends.push((y, v.at));
+            }
+        }
+    }
+    ends.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ends.len() {
+        let mut j = i + 1;
+        while j < ends.len() && ends[j].0 - ends[i].0 <= SNAP {
+            j += 1;
+        }
+        if j - i >= 2 {
+            let xs = ends[i..j].iter().map(|e| e.1);
+            let from = xs.clone().fold(f32::INFINITY, f32::min);
+            let to = xs.fold(f32::NEG_INFINITY, f32::max);
+            if to - from > 2.0 {
+                out.push(Segment {
+                    at: ends[i].0,
+                    from,
+                    to,
+                });
+            }
+        }
+        i = j;
+    }
+    out
 }
 
 /// Merges collinear, touching or overlapping segments. Segments whose
@@ -221,10 +279,91 @@ pub struct PageRow {
     pub cells: Vec<String>,
     /// True when the row is not part of a ruled table.
     pub free: bool,
-    /// True for a page's first table row when its first column has no rule
-    /// at its top: it continues the last row of the page before (a label
-    /// cell spanning a page break).
+    /// True for a table row whose first column has no rule at its top
+    /// while the row is not at an open end: it continues the row above (a
+    /// label cell spanning rows, or a page break).
     pub continues: bool,
+    /// The x positions of the row's column rules.
+    pub columns: Vec<f32>,
+    /// True when the row's top is an open end of the grid (no rule was drawn
+    /// there).
+    pub open_top: bool,
+    /// True when the row's bottom is an open end (its cells were cut).
+    pub open_bottom: bool,
+    /// Per cell: its last line reaches the cell's right edge, so its text
+    /// may run on in a row that continues this one.
+    pub full: Vec<bool>,
+    /// The lowest bottom of the row's cells.
+    pub bottom: f32,
+    /// The largest font size in the row.
+    pub size: f32,
+}
+
+impl PageRow {
+    /// A row of text outside any table.
+    fn free(top: f32, cells: Vec<String>) -> PageRow {
+        PageRow {
+            top,
+            bottom: top,
+            size: 0.0,
+            full: vec![false; cells.len()],
+            cells,
+            free: true,
+            continues: false,
+            columns: Vec::new(),
+            open_top: false,
+            open_bottom: false,
+        }
+    }
+
+    /// Whether two rows lie on one column grid (the same table on two
+    /// pages).
+    fn same_grid(&self, other: &PageRow) -> bool {
+        self.cells.len() == other.cells.len()
+            && self.columns.len() == other.columns.len()
+            && self
+                .columns
+                .iter()
+                .zip(&other.columns)
+                .all(|(a, b)| (a - b).abs() <= 3.0)
+    }
+
+    /// Whether this row, the first table row of a page, continues `prev`,
+    /// the last table row of the page before: a row a page break cut.
+    /// Producers show the cut in three ways: the row was left open at the
+    /// foot of the page (no closing rule); the first column has no rule at
+    /// the top of the page (a label cell spanning the break); or the
+    /// borders were redrawn at the break, and only the content tells: the
+    /// row above fills its page down to `foot` (the lowest a table reaches
+    /// on any page), the label cell is empty, and either every cell with
+    /// text runs on from a full last line above, or only some cells have
+    /// text (the long ones that did not fit); or the label cell itself was
+    /// cut and runs on, as another cell does. A new row under a label
+    /// spanning the break has cells of its own, all filled, that start
+    /// afresh.
+    fn continues_after(&self, prev: &PageRow, foot: f32) -> bool {
+        if prev.free || self.free || !self.same_grid(prev) {
+            return false;
+        }
+        if prev.open_bottom || self.continues {
+            return true;
+        }
+        // A full label cell alone says little (a date fills a narrow
+        // column), so the label must be empty.
+        let filled: Vec<usize> = (1..self.cells.len())
+            .filter(|&k| !self.cells[k].trim().is_empty())
+            .collect();
+        let line = self.size.max(prev.size).max(1.0);
+        let runs_on = filled.iter().all(|&k| prev.full[k]);
+        let partial = filled.len() + 1 < self.cells.len();
+        let empty_label = self.cells[0].trim().is_empty();
+        // A label cut mid-word (`Ⅱ 特定個人情` / `報ファイルの概要`) runs on
+        // from a full line and says so by itself.
+        let cut_label = !empty_label && prev.full[0] && filled.iter().any(|&k| prev.full[k]);
+        prev.bottom <= foot + 1.5 * line
+            && !filled.is_empty()
+            && (cut_label || (empty_label && (runs_on || partial)))
+    }
 }
 
 /// Lays out one page.
@@ -271,19 +410,27 @@ pub fn page_rows(page: &PageContent) -> Vec<PageRow> {
             .fold(f32::NEG_INFINITY, f32::max);
         let columns = grid.columns_at((top + bottom) / 2.0);
         let mut texts = vec![String::new(); columns.len().saturating_sub(1).max(1)];
+        let mut full = vec![false; texts.len()];
+        let size = group
+            .iter()
+            .flat_map(|(_, gs)| gs.iter().map(|g| g.size))
+            .fold(0.0, f32::max);
         for (cell, gs) in group {
             let centre = (cell.left + cell.right) / 2.0;
             let k = columns
                 .windows(2)
                 .position(|w| w[0] <= centre && centre <= w[1])
                 .unwrap_or(0);
-            let text = cell_text(gs, cell.right);
+            let (text, reaches) = cell_text(gs, cell.right, cell.bottom);
             let last = texts.len() - 1;
             append_text(&mut texts[k.min(last)], &text);
+            full[k.min(last)] = reaches;
         }
         // 3. No rule above the first column: the row continues the one above.
         let first_x = columns.first().map(|x| x + 2.0 * SNAP);
-        let continues = first_x.is_some_and(|x| !grid.has_rule(top, x));
+        let open_top = first_x.is_some_and(|x| grid.is_open(top, x));
+        let open_bottom = first_x.is_some_and(|x| grid.is_open(bottom, x));
+        let continues = first_x.is_some_and(|x| !grid.has_rule(top, x)) && !open_top;
         match rows.last_mut() {
             Some(prev) if continues && !prev.free && prev.cells.len() == texts.len() => {
                 for (p, t) in prev.cells.iter_mut().zip(texts) {
@@ -297,12 +444,22 @@ pub fn page_rows(page: &PageContent) -> Vec<PageRow> {
                         p.push_str(&t);
                     }
                 }
+                prev.full = full;
+                prev.open_bottom = open_bottom;
+                prev.bottom = bottom;
+                prev.size = prev.size.max(size);
             }
             _ => rows.push(PageRow {
                 top,
                 cells: texts,
                 free: false,
-                continues: continues && !rows.iter().any(|r| !r.free),
+                continues,
+                columns,
+                open_top,
+                open_bottom,
+                full,
+                bottom,
+                size,
             }),
         }
         i = j;
@@ -347,7 +504,11 @@ fn glyphs_of<'a>(runs: impl Iterator<Item = &'a TextRun>) -> Vec<Glyph<'a>> {
     out
 }
 
-/// Glyphs into lines: sorted top-down by baseline, then left to right.
+/// Glyphs into lines: sorted top-down by baseline, then left to right by
+/// their centres. Centres, not left edges: typesetting squeezes
+/// consecutive punctuation by pulling a glyph into the one before
+/// (`(「` drawn with the box of `「` starting left of that of `(`), which
+/// moves a left edge past its neighbour's but not the centre.
 fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Vec<Glyph>> {
     glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
     let mut lines: Vec<Vec<Glyph>> = Vec::new();
@@ -358,7 +519,7 @@ fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Vec<Glyph>> {
         }
     }
     for line in &mut lines {
-        line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        line.sort_by(|a, b| (a.x0 + a.x1).total_cmp(&(b.x0 + b.x1)));
     }
     lines
 }
@@ -381,9 +542,15 @@ fn line_text(line: &[Glyph]) -> String {
     s.trim().to_string()
 }
 
-/// The text of a cell: wrapped lines joined, paragraphs kept.
-fn cell_text(glyphs: &[Glyph], right: f32) -> String {
+/// The text of a cell: wrapped lines joined, paragraphs kept; and whether
+/// its last line reaches the right edge (within two characters) and the
+/// cell's foot, as a line whose text runs on past a page break does.
+fn cell_text(glyphs: &[Glyph], right: f32, bottom: f32) -> (String, bool) {
     let lines = lines_of(glyphs.to_vec());
+    let reaches = lines
+        .last()
+        .and_then(|l| l.last())
+        .is_some_and(|g| g.x1 + 2.0 * g.size >= right && g.y - bottom <= 1.6 * g.size);
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
         let text = line_text(line);
@@ -398,7 +565,7 @@ fn cell_text(glyphs: &[Glyph], right: f32) -> String {
         }
         out.push_str(&text);
     }
-    out
+    (out, reaches)
 }
 
 /// Whether a line break inside a cell is a wrap (the next line's first word
@@ -476,12 +643,7 @@ fn free_lines(glyphs: Vec<Glyph>) -> Vec<PageRow> {
                     start = k;
                 }
             }
-            PageRow {
-                top,
-                cells,
-                free: true,
-                continues: false,
-            }
+            PageRow::free(top, cells)
         })
         .collect()
 }
@@ -503,52 +665,84 @@ fn vertical_rows(page: &PageContent) -> Vec<PageRow> {
         .map(|(i, mut col)| {
             col.sort_by(|a, b| b.y.total_cmp(&a.y));
             let text: String = col.iter().map(|g| g.text).collect();
-            PageRow {
-                // Keep the right-to-left order through the later sort by top.
-                top: -(i as f32),
-                cells: vec![text.trim().to_string()],
-                free: true,
-                continues: false,
-            }
+            // Keep the right-to-left order through the later sort by top.
+            PageRow::free(-(i as f32), vec![text.trim().to_string()])
         })
         .collect()
 }
 
 /// Lays out every page and turns the rows into [`Line`]s: repeated page
-/// headers and footers and page numbers removed, line numbers counted per
-/// page.
+/// headers and footers and page numbers removed (the first page's title
+/// kept once), column headers repeated at the top of each page dropped,
+/// rows cut by a page break joined, line numbers counted per page.
 pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
     let laid: Vec<(u32, f32, Vec<PageRow>)> = pages
         .iter()
         .map(|p| (p.number, p.height, page_rows(p)))
         .collect();
     let repeated = repeated_margins(&laid);
+    let foot = laid
+        .iter()
+        .flat_map(|(_, _, rows)| rows.iter().filter(|r| !r.free).map(|r| r.bottom))
+        .fold(f32::INFINITY, f32::min);
+    let mut kept_title: Vec<String> = Vec::new();
     let mut out: Vec<Line> = Vec::new();
-    // The last table row written, by index into `out`, and its page.
-    let mut last_table: Option<(usize, u32)> = None;
+    // The last table row written, by index into `out`, with its page and
+    // layout.
+    let mut last_table: Option<(usize, u32, PageRow)> = None;
+    // Rows that may be column headers: the first table rows of the pages
+    // so far, and rows of three or more short cells. One seen again at the
+    // top of a page is a column header the producer repeated.
+    let mut heads: Vec<String> = Vec::new();
     for (number, height, rows) in &laid {
         let mut line = 0u32;
+        let mut first_table = true;
+        let mut header_seen: Vec<String> = Vec::new();
+        let title_keys = titles_on_first_page(rows, *height, &repeated, &kept_title);
         for row in rows {
             if row.cells.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            if row.continues
-                && let Some((i, page)) = last_table
-                && page + 1 == *number
-                && out[i].cells.len() == row.cells.len()
-            {
-                join_cells(&mut out[i].cells, &row.cells);
-                continue;
+            if !row.free && first_table {
+                let key = margin_key(&row.cells);
+                let filled = row.cells.iter().filter(|c| !c.trim().is_empty()).count();
+                if filled >= 2 && heads.contains(&key) {
+                    continue;
+                }
+                first_table = false;
+                heads.push(key);
+                if let Some((i, page, prev)) = &mut last_table
+                    && *page + 1 == *number
+                    && row.continues_after(prev, foot)
+                {
+                    join_cells(&mut out[*i].cells, &row.cells, &prev.full);
+                    *page = *number;
+                    *prev = row.clone();
+                    continue;
+                }
             }
             if row.free && in_margin(row.top, *height) {
                 let key = margin_key(&row.cells);
-                if is_page_number(&key) || repeated.contains(&key) {
+                if is_page_number(&key) {
                     continue;
+                }
+                if repeated.contains(&key) {
+                    // The title's first printing on its page is the
+                    // running header; the second is kept.
+                    let second = header_seen.contains(&key);
+                    header_seen.push(key.clone());
+                    if !second || !title_keys.contains(&key) || kept_title.contains(&key) {
+                        continue;
+                    }
+                    kept_title.push(key);
                 }
             }
             line += 1;
             if !row.free {
-                last_table = Some((out.len(), *number));
+                last_table = Some((out.len(), *number, row.clone()));
+                if looks_like_header(&row.cells) {
+                    heads.push(margin_key(&row.cells));
+                }
             }
             out.push(Line {
                 page: Some(*number),
@@ -560,14 +754,54 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
     out
 }
 
-/// Appends a continued row's cells to the row it continues, cell by cell.
-fn join_cells(into: &mut [String], more: &[String]) {
-    for (p, t) in into.iter_mut().zip(more) {
+/// Whether a row could be a column header: three or more cells, every
+/// one filled and short.
+fn looks_like_header(cells: &[String]) -> bool {
+    cells.len() >= 3
+        && cells
+            .iter()
+            .all(|c| !c.trim().is_empty() && c.chars().count() <= 24)
+}
+
+/// The repeated margin lines of a page that are its title: those printed
+/// twice on it (as the running header and as the title itself) and not
+/// kept before. The second printing is kept, once in the document.
+fn titles_on_first_page(
+    rows: &[PageRow],
+    height: f32,
+    repeated: &[String],
+    kept: &[String],
+) -> Vec<String> {
+    let keys: Vec<String> = rows
+        .iter()
+        .filter(|r| r.free && in_margin(r.top, height))
+        .map(|r| margin_key(&r.cells))
+        .filter(|k| repeated.contains(k) && !kept.contains(k))
+        .collect();
+    let mut twice: Vec<String> = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        if keys[..i].contains(k) && !twice.contains(k) {
+            twice.push(k.clone());
+        }
+    }
+    twice
+}
+
+/// Appends a continued row's cells to the row it continues, cell by cell:
+/// text that ran on from a full line goes on without a break, anything
+/// else starts a new line.
+fn join_cells(into: &mut [String], more: &[String], full: &[bool]) {
+    for (k, (p, t)) in into.iter_mut().zip(more).enumerate() {
         if t.is_empty() {
             continue;
         }
         if !p.is_empty() {
-            p.push('\n');
+            let sep = if full.get(k).copied().unwrap_or(false) {
+                join_separator(p, t)
+            } else {
+                "\n"
+            };
+            p.push_str(sep);
         }
         p.push_str(t);
     }
@@ -578,14 +812,25 @@ fn in_margin(top: f32, height: f32) -> bool {
     height > 0.0 && (top > height * 0.9 || top < height * 0.1)
 }
 
-/// A margin line with its digits masked, so `- 2 -` and `- 3 -` match.
+/// A margin line as a class: white space removed, each run of digits
+/// masked as one `#` (so `- 2 -`, `7/31` and `10/31` match their
+/// neighbours) and each URL as `<url>` (a browser prints the page's own).
 fn margin_key(cells: &[String]) -> String {
-    cells
-        .join(" ")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    let mut out = String::new();
+    for word in cells.join(" ").split_whitespace() {
+        if word.contains("://") || word.starts_with("www.") {
+            out.push_str("<url>");
+            continue;
+        }
+        for c in word.chars() {
+            if !c.is_ascii_digit() {
+                out.push(c);
+            } else if !out.ends_with('#') {
+                out.push('#');
+            }
+        }
+    }
+    out
 }
 
 /// Margin lines found on at least half the pages (and on two or more).
@@ -665,6 +910,7 @@ mod tests {
                 vertical_by_at: by_position(&vertical),
                 horizontal,
                 vertical,
+                open: Vec::new(),
             };
             for _ in 0..50 {
                 let (x, y) = (next(700) / 2.0, next(400) / 2.0);

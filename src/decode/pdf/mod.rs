@@ -12,6 +12,7 @@ mod interp;
 mod japan1;
 pub mod layout;
 pub mod page;
+mod radicals;
 mod sfnt;
 
 use lopdf::{Document, LoadOptions, xref::XrefRecovery};
@@ -133,7 +134,8 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
         .iter()
         .any(|p| p.runs.iter().any(|r| !r.text.trim().is_empty()));
     let images: u32 = pages.iter().map(|p| p.image_count).sum();
-    let lines = layout::assemble(&pages);
+    let mut lines = layout::assemble(&pages);
+    warnings.extend(map_radicals(&mut lines));
     let count = page_ids.len() as u32;
 
     let (status, error) = if !failed.is_empty() {
@@ -185,6 +187,34 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
         error,
         warnings,
     })
+}
+
+/// Maps the CJK radicals of the lines' cells to the kanji they stand for
+/// (see [`radicals`]); a note says how many and where the first was.
+fn map_radicals(lines: &mut [super::Line]) -> Option<Warning> {
+    let mut count = 0u32;
+    let mut first: Option<(Option<u32>, u32)> = None;
+    for line in lines.iter_mut() {
+        for cell in &mut line.cells {
+            if let Some((mapped, n)) = radicals::map(cell) {
+                *cell = mapped;
+                count += n;
+                first.get_or_insert((line.page, line.line));
+            }
+        }
+    }
+    let (page, line) = first?;
+    Some(
+        Warning::new(
+            "radicals_mapped",
+            format!(
+                "{count} CJK radical code points from the PDF's text layer were read as the \
+                 kanji they stand for (⻑ → 長; first on page {})",
+                page.unwrap_or(0)
+            ),
+        )
+        .at(page, Some(line)),
+    )
 }
 
 /// Opens a document: parsed, decrypted, with warnings about repairs.
@@ -402,6 +432,19 @@ mod tests {
             Err(e) => assert!(e.to_string().contains("max_xobject_depth"), "{e}"),
             Ok(d) => panic!("{:?}", d.error),
         }
+    }
+
+    #[test]
+    fn actual_text_replaces_the_glyphs_of_its_span() {
+        // `XY` stands for one kanji; `z` outside the span keeps its own text.
+        let bytes = pdf(
+            b"BT /F1 10 Tf 72 700 Td /Span <</ActualText <FEFF9577>>> BDC (XY) Tj EMC (z) Tj ET",
+            |_| lopdf::Dictionary::new(),
+        );
+        let pages = pages(&bytes, &PdfLimits::default()).expect("pages");
+        let texts: Vec<&str> = pages[0].runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["長", "z"]);
+        assert_eq!(pages[0].runs[0].glyphs.len(), 2);
     }
 
     #[test]
