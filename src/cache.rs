@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 use crate::diag::Warning;
 use crate::extract::Records;
 use crate::extract::document::DocumentRecord;
-use crate::pipeline::{DocOutput, Options};
+use crate::limits::Limits as Options;
+use crate::pipeline::DocOutput;
 
 /// The cache folder's name inside the output folder (hidden, so that it is
 /// never taken for an input or an output table).
@@ -146,15 +147,5 @@ fn key(options: &Options) -> String {
         .and_then(|f| blake3::Hasher::new().update_reader(f).map(|h| h.finalize()))
         .map(|hash| hash.to_hex().to_string())
         .unwrap_or_default();
-    let pdf = &options.limits.pdf;
-    format!(
-        "{} {exe} file={} stream={} document={} objects={} operators={} depth={}",
-        env!("CARGO_PKG_VERSION"),
-        options.max_file_bytes,
-        pdf.max_stream_bytes,
-        pdf.max_document_bytes,
-        pdf.max_objects,
-        pdf.max_operators,
-        pdf.max_xobject_depth,
-    )
+    format!("{} {exe} {}", env!("CARGO_PKG_VERSION"), options.to_json())
 }

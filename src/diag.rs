@@ -94,6 +94,8 @@ macro_rules! codes {
 
 /// Every warning code hyokasho writes.
 pub const WARNING_CODES: &[WarningCode] = codes![
+    // Finding inputs.
+    "path_not_utf8" Note: "the file's path is not valid UTF-8: source_path shows each byte that is not as \\xHH (and a backslash as \\x5C)",
     // Decoding.
     "undecodable_bytes" Doubtful: "byte sequences that could not be decoded were replaced by U+FFFD",
     "unmapped_glyphs" Doubtful: "PDF glyphs with no Unicode mapping were written as U+FFFD",

@@ -17,6 +17,7 @@ pub mod diag;
 pub mod emit;
 pub mod extract;
 pub mod intern;
+pub mod limits;
 pub mod normalize;
 pub mod pipeline;
 pub mod run;
