@@ -259,3 +259,78 @@ pub fn summary_text(summary: &Summary, config: &RunConfig) -> String {
     ));
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::{NotOk, Totals};
+
+    fn args(extra: &[&str]) -> Result<RunConfig, String> {
+        let mut argv = vec!["hyokasho", "extract"];
+        argv.extend_from_slice(extra);
+        match Cli::try_parse_from(argv)
+            .map_err(|e| e.to_string())?
+            .command
+        {
+            Command::Extract(a) => a.config(),
+            Command::Schema { .. } => Err("schema".into()),
+        }
+    }
+
+    #[test]
+    fn options_without_effect_and_zero_jobs_are_refused() {
+        assert!(args(&["--jobs", "0"]).is_err());
+        assert!(args(&["--format", "jsonl", "--excel"]).is_err());
+        assert!(args(&["--format", "sqlite", "--csv-encoding", "cp932"]).is_err());
+        assert!(args(&["--format", "csv", "--csv-encoding", "cp932"]).is_ok());
+        assert!(args(&["--timeout", "-1"]).is_err());
+        let config = args(&["--max-file-bytes", "1G", "--max-text-bytes", "2M"]).unwrap();
+        assert_eq!(config.options.max_file_bytes, 1 << 30);
+        assert_eq!(config.options.max_text_bytes, 2 << 20);
+        // The defaults are the one set of crate::limits.
+        assert_eq!(args(&[]).unwrap().options, Limits::default());
+    }
+
+    #[test]
+    fn the_summary_names_what_is_not_ok_and_where_to_look() {
+        let config = args(&["-o", "out"]).unwrap();
+        let mut totals = Totals {
+            documents: 30,
+            ok: 5,
+            failed: 20,
+            skipped: 5,
+            warnings: 3,
+            ..Totals::default()
+        };
+        totals.warning_codes.insert("unmapped_glyphs".into(), 2);
+        totals.warning_codes.insert("missing_section".into(), 1);
+        let not_ok = (0..Summary::LISTED)
+            .map(|i| NotOk {
+                source_path: format!("in/{i:02}.pdf"),
+                status: "failed",
+                error: Some("broken".into()),
+            })
+            .collect();
+        let summary = Summary {
+            totals,
+            not_ok,
+            elapsed: std::time::Duration::from_secs(1),
+        };
+        let text = summary_text(&summary, &config);
+        assert!(
+            text.contains("5 ok, 0 partial, 0 needs_ocr, 20 failed, 5 skipped"),
+            "{text}"
+        );
+        assert!(text.contains("\n  in/00.pdf  failed  broken"), "{text}");
+        assert!(text.contains("… and 5 more (see manifest.json)"), "{text}");
+        assert!(
+            text.contains("Warnings: unmapped_glyphs ×2, missing_section ×1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("out/warnings.csv") && text.contains("out/report.html"),
+            "{text}"
+        );
+        assert!(!summary.all_ok());
+    }
+}

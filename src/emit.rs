@@ -19,6 +19,7 @@ pub mod excel;
 pub mod flat;
 pub mod publish;
 pub mod report;
+pub mod reuse;
 pub mod sqlite;
 
 /// Errors writing the output.
@@ -77,6 +78,10 @@ struct TableWriter {
     table: &'static Table,
     csv: Option<BufWriter<File>>,
     jsonl: Option<BufWriter<File>>,
+    /// Bytes written so far to the CSV and JSONL files (header included),
+    /// for the index of lines ([`reuse`]).
+    csv_len: u64,
+    jsonl_len: u64,
 }
 
 /// Turns one document's records into the bytes its CSV and JSONL lines
@@ -148,6 +153,8 @@ pub struct Emitter {
     manifest_docs: BufWriter<File>,
     manifest_doc_count: usize,
     writeback: Writeback,
+    /// Where each document's lines lie, for the next `--incremental` run.
+    index: Option<reuse::IndexWriter>,
 }
 
 /// Starts writing the staged tables to disk while the run goes on, so
@@ -239,6 +246,7 @@ impl Emitter {
                 }
                 Ok(BufWriter::with_capacity(1 << 16, file))
             };
+            let mut header_bytes = 0u64;
             let csv = if formats.contains(&TableFormat::Csv) {
                 let mut out = open("csv")?;
                 let mut header = Vec::new();
@@ -252,6 +260,7 @@ impl Emitter {
                     style,
                     table.columns.iter().map(|c| c.name.into()),
                 )?;
+                header_bytes = header.len() as u64;
                 out.write_all(&header).map_err(|source| EmitError::Io {
                     path: staging.join(format!("{}.csv", table.name)),
                     source,
@@ -265,7 +274,14 @@ impl Emitter {
             } else {
                 None
             };
-            writers.push(TableWriter { table, csv, jsonl });
+            let csv_len = header_bytes;
+            writers.push(TableWriter {
+                table,
+                csv,
+                jsonl,
+                csv_len,
+                jsonl_len: 0,
+            });
         }
         let sqlite = if formats.contains(&TableFormat::Sqlite) {
             Some(sqlite::SqliteWriter::create(
@@ -298,7 +314,134 @@ impl Emitter {
             manifest_docs: BufWriter::with_capacity(1 << 16, docs_file),
             manifest_doc_count: 0,
             writeback,
+            index: None,
         })
+    }
+
+    /// Records where each document's lines lie ([`reuse`]), under `tag`,
+    /// so that the next run with the same tag can copy them.
+    pub fn keep_index(&mut self, tag: &str) -> Result<(), EmitError> {
+        let path = self.staging.join(reuse::INDEX);
+        let index = reuse::IndexWriter::create(&path, tag)
+            .map_err(|source| EmitError::Io { path, source })?;
+        self.index = Some(index);
+        Ok(())
+    }
+
+    /// The bytes written so far to every indexed table file, in the
+    /// index's order.
+    fn offsets(&self) -> Vec<u64> {
+        let mut out = Vec::with_capacity(self.writers.len() * 2);
+        for w in &self.writers {
+            if w.csv.is_some() {
+                out.push(w.csv_len);
+            }
+            if w.jsonl.is_some() {
+                out.push(w.jsonl_len);
+            }
+        }
+        out
+    }
+
+    /// Adds a document written since `before` (its [`Emitter::offsets`])
+    /// to the index.
+    fn index_doc(
+        &mut self,
+        doc: &DocOutput,
+        escaped: bool,
+        before: &[u64],
+    ) -> Result<(), EmitError> {
+        if self.index.is_none() {
+            return Ok(());
+        }
+        let after = self.offsets();
+        let spans: Vec<(u64, u64)> = before
+            .iter()
+            .zip(&after)
+            .map(|(b, a)| (*b, a - b))
+            .collect();
+        if let Some(index) = &mut self.index {
+            index
+                .add(&doc.document.doc_id, escaped, &spans)
+                .map_err(|source| EmitError::Io {
+                    path: self.staging.join(reuse::INDEX),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Appends a document whose lines, but for its `documents` row, are
+    /// copied from the previous set ([`reuse`]); its entry goes to the
+    /// manifest and its rows to the report as [`Emitter::write`] does.
+    /// The previous set must have been written with the same formats and
+    /// style, and `doc` must hold the records the report reads.
+    pub fn write_copied(
+        &mut self,
+        doc: &mut DocOutput,
+        previous: &reuse::PreviousSet,
+        entry: &reuse::Entry,
+    ) -> Result<(), EmitError> {
+        let before = self.offsets();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch
+            .tables
+            .resize_with(schema::TABLES.len(), EncodedTable::default);
+        let exts = [self.encoder.csv, self.encoder.jsonl];
+        let mut result = Ok(());
+        for (i, table) in schema::TABLES.iter().enumerate() {
+            let Some(lines) = scratch.tables.get_mut(i) else {
+                break;
+            };
+            lines.csv.clear();
+            lines.jsonl.clear();
+            if table.name == "documents" {
+                // The file may have moved: its row is written afresh.
+                result = self
+                    .encoder
+                    .lines(table, std::slice::from_ref(&doc.document), lines)
+                    .map(|_| ());
+            } else {
+                let mut format = 0;
+                for (on, buf) in exts.into_iter().zip([&mut lines.csv, &mut lines.jsonl]) {
+                    if on {
+                        result =
+                            previous
+                                .read(entry, i, format, buf)
+                                .map_err(|source| EmitError::Io {
+                                    path: PathBuf::from(format!("previous {}", table.name)),
+                                    source,
+                                });
+                        format += 1;
+                    }
+                    if result.is_err() {
+                        break;
+                    }
+                }
+            }
+            if result.is_err() {
+                break;
+            }
+            result = append(
+                &mut self.writers,
+                &self.staging,
+                &mut self.writeback,
+                i,
+                lines,
+            );
+            if result.is_err() {
+                break;
+            }
+        }
+        scratch.shed(8 << 20);
+        self.scratch = scratch;
+        result?;
+        self.report.add(doc).map_err(|source| EmitError::Io {
+            path: self.staging.join(report::FILE_NAME),
+            source,
+        })?;
+        self.write_manifest_doc(&doc.manifest)?;
+        self.index_doc(doc, false, &before)
     }
 
     /// The encoder for this emitter's formats, for the worker threads.
@@ -316,7 +459,9 @@ impl Emitter {
         &mut self,
         doc: &mut DocOutput,
         encoded: Option<&Encoded>,
+        escaped: bool,
     ) -> Result<(), EmitError> {
+        let before = self.offsets();
         let replaced = match encoded {
             Some(encoded) => {
                 for (i, lines) in encoded.tables.iter().enumerate() {
@@ -372,7 +517,8 @@ impl Emitter {
             path: self.staging.join(report::FILE_NAME),
             source,
         })?;
-        self.write_manifest_doc(&doc.manifest)
+        self.write_manifest_doc(&doc.manifest)?;
+        self.index_doc(doc, escaped, &before)
     }
 
     /// Appends one entry to the manifest's `documents` list, formatted as
@@ -472,6 +618,12 @@ impl Emitter {
             })
             .map_err(|source| EmitError::Io { path, source })?;
         names.push(report::FILE_NAME.into());
+        if let Some(index) = self.index {
+            let path = self.staging.join(reuse::INDEX);
+            index
+                .finish()
+                .map_err(|source| EmitError::Io { path, source })?;
+        }
         // The manifest's parts were spliced into manifest.json.
         drop(self.manifest_docs);
         let _ = fs::remove_file(self.staging.join(MANIFEST_DOCS));
@@ -534,9 +686,11 @@ fn append(
     };
     if let Some(csv) = &mut w.csv {
         csv.write_all(&lines.csv).map_err(|e| io("csv", e))?;
+        w.csv_len += lines.csv.len() as u64;
     }
     if let Some(jsonl) = &mut w.jsonl {
         jsonl.write_all(&lines.jsonl).map_err(|e| io("jsonl", e))?;
+        w.jsonl_len += lines.jsonl.len() as u64;
     }
     writeback.wrote(lines.csv.len() + lines.jsonl.len());
     Ok(())
@@ -788,13 +942,13 @@ mod tests {
         let mut encoded = Encoded::default();
         let mut d = doc();
         emitter.encoder().encode(&d, &mut encoded).unwrap();
-        emitter.write(&mut d, Some(&encoded)).unwrap();
+        emitter.write(&mut d, Some(&encoded), false).unwrap();
         emitter
             .finish(&serde_json::json!({"documents": []}))
             .unwrap();
         let streamed = scratch("streamed");
         let mut emitter = Emitter::create(&streamed, &formats, CsvStyle::default()).unwrap();
-        emitter.write(&mut doc(), None).unwrap();
+        emitter.write(&mut doc(), None, false).unwrap();
         emitter
             .finish(&serde_json::json!({"documents": []}))
             .unwrap();

@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::cache::{Cache, CacheError};
 use crate::diag::Warning;
 use crate::emit::publish::{OutputLock, Staging};
+use crate::emit::reuse::PreviousSet;
 use crate::emit::{CsvEncoding, CsvStyle, EmitError, Emitter, Encoded, TableFormat};
 use crate::limits::{self, Limits};
 use crate::pipeline::{self, DocOutput, ManifestDoc};
@@ -213,6 +214,24 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
         true => Some(Cache::open(&config.output, &config.options)?),
         false => None,
     };
+    // Unchanged documents' lines are copied from the previous set where it
+    // has the same shape; not into SQLite (which needs the records), nor
+    // into CP932 CSV (whose replacements are counted per document).
+    let copyable = !config.formats.contains(&TableFormat::Sqlite)
+        && config.csv_style.encoding == CsvEncoding::Utf8;
+    let previous = match &cache {
+        Some(cache) if copyable => {
+            let tag = format!(
+                "{} formats={:?} style={:?}",
+                cache.key(),
+                config.formats,
+                config.csv_style
+            );
+            emitter.keep_index(&tag)?;
+            PreviousSet::open(&config.output, &tag, &config.formats)
+        }
+        _ => None,
+    };
 
     let max_file_bytes = config.options.max_file_bytes;
     let jobs = pool.install(|| plan(files, max_file_bytes));
@@ -227,9 +246,10 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     // piled up whenever the writer fell behind (memory grew with the corpus).
     let window = 4 * config.jobs.max(1);
     let written = (Mutex::new(0usize), Condvar::new());
-    // A document's encoded lines, or None for one the writer encodes itself.
+    // A document's encoded lines, or None for one the writer encodes itself
+    // or copies from the previous set (then `copied`).
     type Lines = Option<Result<Encoded, EmitError>>;
-    let (tx, rx) = mpsc::channel::<(usize, DocOutput, Lines)>();
+    let (tx, rx) = mpsc::channel::<(usize, DocOutput, Lines, bool)>();
     // Encoded documents' buffers, handed back by the writer for reuse: at
     // most `window` plus one per worker are ever in use, so their memory
     // is allocated once, not per document.
@@ -244,7 +264,7 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     std::thread::scope(|scope| {
         for n in 0..config.jobs.max(1) {
             let tx = tx.clone();
-            let (jobs, next, options, cache, written, pool, spare) = (
+            let (jobs, next, options, cache, written, pool, spare, previous) = (
                 &jobs,
                 &next,
                 &config.options,
@@ -252,6 +272,7 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                 &written,
                 &pool,
                 &spare,
+                &previous,
             );
             let worker = move || {
                 loop {
@@ -261,8 +282,14 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                     if limits::interrupted().is_some() {
                         break;
                     }
-                    let out = pool.install(|| process(job, options, cache.as_ref()));
-                    let encoded = encoder.encodes_ahead(&out).then(|| {
+                    let copy = !job.file.escaped
+                        && previous
+                            .as_ref()
+                            .and_then(|p| p.get(&job.doc_id))
+                            .is_some_and(|e| !e.escaped);
+                    let (out, copied) =
+                        pool.install(|| process(job, options, cache.as_ref(), copy));
+                    let encoded = (!copied && encoder.encodes_ahead(&out)).then(|| {
                         let mut encoded = spare
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner)
@@ -270,7 +297,7 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                             .unwrap_or_default();
                         encoder.encode(&out, &mut encoded).map(|()| encoded)
                     });
-                    if tx.send((i, out, encoded)).is_err() {
+                    if tx.send((i, out, encoded, copied)).is_err() {
                         break;
                     }
                 }
@@ -290,9 +317,9 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
         // Results arrive in any order; write them in job order.
         let mut pending = BTreeMap::new();
         let mut expected = 0usize;
-        for (i, out, encoded) in rx {
-            pending.insert(i, (out, encoded));
-            while let Some((mut out, encoded)) = pending.remove(&expected) {
+        for (i, out, encoded, copied) in rx {
+            pending.insert(i, (out, encoded, copied));
+            while let Some((mut out, encoded, copied)) = pending.remove(&expected) {
                 bar.inc(1);
                 out.manifest.duplicates = jobs[expected].duplicates.clone();
                 tally(&mut totals, &out);
@@ -311,7 +338,16 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
                     }
                 };
                 if write_error.is_none() {
-                    match emitter.write(&mut out, encoded.as_ref()) {
+                    let job = &jobs[expected];
+                    let entry = previous
+                        .as_ref()
+                        .and_then(|p| Some((p, p.get(&job.doc_id)?)))
+                        .filter(|_| copied);
+                    let written = match entry {
+                        Some((previous, entry)) => emitter.write_copied(&mut out, previous, entry),
+                        None => emitter.write(&mut out, encoded.as_ref(), job.file.escaped),
+                    };
+                    match written {
                         Ok(()) => {
                             if let Some(n) = out.manifest.cp932_replacements {
                                 *totals.cp932_replacements.get_or_insert(0) += n;
@@ -420,10 +456,17 @@ fn check_output(config: &RunConfig) -> Result<(), RunError> {
 }
 
 /// One document: from the cache where it holds the document, else through
-/// the pipeline (and into the cache).
-fn process(job: &Job, options: &Limits, cache: Option<&Cache>) -> DocOutput {
+/// the pipeline (and into the cache). With `copy`, the cache's head is
+/// enough (the lines are copied from the previous set); the second value
+/// says whether that is what was loaded.
+fn process(job: &Job, options: &Limits, cache: Option<&Cache>, copy: bool) -> (DocOutput, bool) {
     let started = Instant::now();
-    let mut out = match cache.and_then(|c| c.load(&job.doc_id, &job.file.display)) {
+    let display = &job.file.display;
+    let head = cache
+        .filter(|_| copy)
+        .and_then(|c| c.load_head(&job.doc_id, display));
+    let copied = head.is_some();
+    let mut out = match head.or_else(|| cache.and_then(|c| c.load(&job.doc_id, display))) {
         Some(mut out) => {
             out.manifest.elapsed_ms = started.elapsed().as_millis() as u64;
             out
@@ -445,7 +488,7 @@ fn process(job: &Job, options: &Limits, cache: Option<&Cache>) -> DocOutput {
         ));
         out.document.warnings += 1;
     }
-    out
+    (out, copied)
 }
 
 /// Blocks until fewer than `window` documents before job `i` are unwritten.
@@ -513,7 +556,9 @@ fn tally(totals: &mut Totals, out: &DocOutput) {
     totals.duplicates += out.manifest.duplicates.len();
     totals.reused += usize::from(out.manifest.reused);
     totals.warnings += out.manifest.warnings.len();
-    for (table, n) in out.records.counts() {
+    // The manifest's counts: a document whose lines were copied has its
+    // counts, not its records.
+    for (table, n) in &out.manifest.counts {
         *totals.records.entry(table).or_default() += n;
     }
 }

@@ -249,7 +249,7 @@ impl Staging {
             .flatten()
         {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !names.contains(&name) {
+            if !names.contains(&name) && !name.starts_with(".hyokasho") {
                 let _ = fs::remove_file(entry.path());
             }
         }
