@@ -483,8 +483,8 @@ fn process(job: &Job, options: &Limits, cache: Option<&Cache>, copy: bool) -> (D
     if job.file.escaped {
         out.manifest.warnings.push(Warning::new(
             "path_not_utf8",
-            "the path is not valid UTF-8: source_path writes its other bytes as \\xHH \
-             (and a backslash as \\x5C)",
+            "source_path escapes this path's bytes: \\xHH for each byte that is not \
+             UTF-8, \\x5C for each backslash",
         ));
         out.document.warnings += 1;
     }

@@ -151,7 +151,35 @@ pub fn discover(
     }
     out.sort();
     out.dedup_by(|a, b| a.path == b.path);
+    unshare_displays(&mut out);
     Ok(out)
+}
+
+/// Makes every display path unique. Only a UTF-8 name that reads like an
+/// escape (`bad\xFF.txt`, with a real backslash) can meet the escaped
+/// form of another file's name; such a name is escaped too (its `\` as
+/// `\x5C`), and escaped forms are unique, since each maps back to its
+/// bytes.
+fn unshare_displays(files: &mut [SourceFile]) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut shared: HashSet<String> = HashSet::new();
+    for f in files.iter() {
+        if !seen.insert(&f.display) {
+            shared.insert(f.display.clone());
+        }
+    }
+    if shared.is_empty() {
+        return;
+    }
+    for f in files.iter_mut() {
+        if !f.escaped && shared.contains(&f.display) {
+            let bytes = f.path.as_os_str().as_encoded_bytes();
+            let bytes = bytes.strip_prefix(b"./").unwrap_or(bytes);
+            f.display = escape_bytes(bytes);
+            f.escaped = true;
+        }
+    }
+    files.sort();
 }
 
 struct Walker<'a> {
