@@ -47,6 +47,8 @@ pub struct CacheError {
 pub struct Cache {
     dir: PathBuf,
     key: String,
+    /// Whether entries keep the records ([`Cache::keep_records`]).
+    records: bool,
 }
 
 /// An entry is two JSON values, one a line: this head, which is all a
@@ -64,6 +66,8 @@ struct HeadRef<'a> {
     /// The length of the records' JSON after the head's line: an entry cut
     /// short is never taken for whole, even when its head is.
     records_bytes: usize,
+    /// Whether the records follow (see [`Cache::keep_records`]).
+    has_records: bool,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +79,7 @@ struct Head {
     risk_ratings: Vec<RiskRating>,
     contractors: Vec<Contractor>,
     records_bytes: usize,
+    has_records: bool,
 }
 
 impl Cache {
@@ -89,7 +94,17 @@ impl Cache {
         Ok(Cache {
             dir,
             key: key(options),
+            records: true,
         })
+    }
+
+    /// Whether new entries keep the records. A run whose documents' lines
+    /// can be copied from the set it publishes ([`crate::emit::reuse`])
+    /// keeps only the heads: the cache is then a small fraction of the
+    /// tables, and a later run that needs the records (SQLite, other
+    /// formats) processes those documents again.
+    pub fn keep_records(&mut self, keep: bool) {
+        self.records = keep;
     }
 
     fn path(&self, doc_id: &str) -> PathBuf {
@@ -104,6 +119,9 @@ impl Cache {
         let bytes = fs::read(self.path(doc_id)).ok()?;
         let mut values = serde_json::Deserializer::from_slice(&bytes).into_iter::<Head>();
         let head = self.usable(values.next()?.ok()?, doc_id)?;
+        if !head.has_records {
+            return None;
+        }
         let at = values.byte_offset();
         let records: Records = serde_json::from_slice(bytes.get(at..)?).ok()?;
         Some(output(head, records, source_path))
@@ -154,8 +172,12 @@ impl Cache {
         }
         let path = self.path(&out.document.doc_id);
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        let Ok(records) = serde_json::to_vec(&out.records) else {
-            return;
+        let records = match self.records {
+            true => match serde_json::to_vec(&out.records) {
+                Ok(records) => records,
+                Err(_) => return,
+            },
+            false => Vec::new(),
         };
         let head = HeadRef {
             key: &self.key,
@@ -165,6 +187,7 @@ impl Cache {
             risk_ratings: &out.records.risk_ratings,
             contractors: &out.records.contractors,
             records_bytes: records.len(),
+            has_records: self.records,
         };
         let written = File::create(&tmp).and_then(|f| {
             let mut w = BufWriter::new(f);

@@ -210,15 +210,19 @@ pub fn run(config: &RunConfig) -> Result<Summary, RunError> {
     // Removed when this function returns, unless published.
     let staging = Staging::create(&config.output, &lock)?;
     let mut emitter = Emitter::create(staging.path(), &config.formats, config.csv_style)?;
-    let cache = match config.incremental {
-        true => Some(Cache::open(&config.output, &config.options)?),
-        false => None,
-    };
     // Unchanged documents' lines are copied from the previous set where it
     // has the same shape; not into SQLite (which needs the records), nor
     // into CP932 CSV (whose replacements are counted per document).
     let copyable = !config.formats.contains(&TableFormat::Sqlite)
         && config.csv_style.encoding == CsvEncoding::Utf8;
+    let cache = match config.incremental {
+        true => {
+            let mut cache = Cache::open(&config.output, &config.options)?;
+            cache.keep_records(!copyable);
+            Some(cache)
+        }
+        false => None,
+    };
     let previous = match &cache {
         Some(cache) if copyable => {
             let tag = format!(
