@@ -12,10 +12,18 @@
 # of the repeats is reported (with its CPU time, user + system, which shows
 # whether a second core was free), peak memory is the largest seen.
 #
-# Usage: scripts/bench.sh [--text SIZES] [--pdf SIZES] [--repeat N] [--dir DIR]
+# A last table compares --incremental with a full run over the same text corpus:
+# a full run into a fresh folder, a first --incremental run (which also fills the
+# cache), and an --incremental run with nothing changed (which copies every
+# document's lines from the previous set), side by side with their ratios to the
+# full run.
+#
+# Usage: scripts/bench.sh [--text SIZES] [--pdf SIZES] [--incremental SIZES]
+#                         [--repeat N] [--dir DIR]
 #   --text SIZES  comma-separated corpus sizes for text input (default 100,1000,10000;
 #                 "" to skip)
 #   --pdf SIZES   the same for PDF input (default 100,1000)
+#   --incremental SIZES  the same for the --incremental comparison (default 2000)
 #   --repeat N    runs of each measurement (default 3)
 #   --dir DIR     scratch folder for corpora and outputs (default target/bench);
 #                 each corpus is removed once measured
@@ -25,12 +33,14 @@ cd "$(dirname "$0")/.."
 
 text_sizes="100,1000,10000"
 pdf_sizes="100,1000"
+inc_sizes="2000"
 repeat=3
 dir="target/bench"
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --text) text_sizes="$2"; shift 2 ;;
     --pdf) pdf_sizes="$2"; shift 2 ;;
+    --incremental) inc_sizes="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
     --dir) dir="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -115,4 +125,43 @@ IFS=, read -r -a sizes <<<"$text_sizes"
 for n in "${sizes[@]}"; do [ -n "$n" ] && bench text "$n" "${text_seeds[@]}"; done
 IFS=, read -r -a sizes <<<"$pdf_sizes"
 for n in "${sizes[@]}"; do [ -n "$n" ] && bench pdf "$n" "${pdf_seeds[@]}"; done
+
+# --incremental against a full run, text input, two jobs; fastest of the repeats.
+bench_incremental() {
+  local n="$1"; shift
+  local corpus="$dir/inc-$n" full="$dir/out-full" inc="$dir/out-inc"
+  rm -rf "$corpus"
+  "$gen" "$n" "$corpus" "$@" >/dev/null
+  local -A best=() cpu=()
+  keep() { # name seconds cpu
+    if awk -v a="${best[$1]:-1e9}" -v b="$2" 'BEGIN {exit !(b < a)}'; then
+      best[$1]=$2; cpu[$1]=$3
+    fi
+  }
+  for _ in $(seq "$repeat"); do
+    rm -rf "$full" "$inc"; sync
+    read -r s _ c < <(measure "$bin" extract "$corpus" -o "$full" -q --jobs 2)
+    keep full "$s" "$c"
+    sync
+    read -r s _ c < <(measure "$bin" extract "$corpus" -o "$inc" -q --jobs 2 --incremental)
+    keep first "$s" "$c"
+    sync
+    read -r s _ c < <(measure "$bin" extract "$corpus" -o "$inc" -q --jobs 2 --incremental)
+    keep again "$s" "$c"
+  done
+  local cache_mb
+  cache_mb=$(du -sm "$inc/.hyokasho-cache" | awk '{print $1}')
+  if ! cmp -s "$full/rows.csv" "$inc/rows.csv"; then
+    echo "incremental tables differ from the full run's" >&2; exit 1
+  fi
+  printf '\n%-6s %8s %8s %8s %8s %8s %8s %9s %9s %9s\n' \
+    docs full_s full_cpu first_s first_cpu again_s again_cpu again/full cpu_ratio cache_MB
+  awk -v n="$n" -v f="${best[full]}" -v fc="${cpu[full]}" -v a="${best[first]}" \
+      -v ac="${cpu[first]}" -v g="${best[again]}" -v gc="${cpu[again]}" -v m="$cache_mb" 'BEGIN {
+    printf "%-6d %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %9.2f %9.2f %9d\n",
+      n, f, fc, a, ac, g, gc, g / (f > 0 ? f : 0.005), gc / (fc > 0 ? fc : 0.005), m }'
+  rm -rf "$corpus" "$full" "$inc"
+}
+IFS=, read -r -a sizes <<<"$inc_sizes"
+for n in "${sizes[@]}"; do [ -n "$n" ] && bench_incremental "$n" "${text_seeds[@]}"; done
 exit 0

@@ -2,7 +2,9 @@
 //!
 //! Each document's output (its `documents` row, its records and warnings)
 //! is kept as `<doc_id>.json` in `.hyokasho-cache/` inside the output
-//! folder. `doc_id` is the hash of the file's bytes, so an entry answers
+//! folder: a small head, then the records. A run that can copy the
+//! document's table lines from the previous set ([`crate::emit::reuse`])
+//! reads only the head. `doc_id` is the hash of the file's bytes, so an entry answers
 //! for those bytes wherever the file now lives. An entry is used only if it
 //! was written by the same build of hyokasho with the same limits (its
 //! `key`); anything else about it that is off (unreadable, another key,
@@ -15,15 +17,18 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Warning;
 use crate::extract::Records;
+use crate::extract::contractors::Contractor;
 use crate::extract::document::DocumentRecord;
-use crate::pipeline::{DocOutput, Options};
+use crate::extract::risk_ratings::RiskRating;
+use crate::limits::Limits as Options;
+use crate::pipeline::DocOutput;
 
 /// The cache folder's name inside the output folder (hidden, so that it is
 /// never taken for an input or an output table).
@@ -42,22 +47,39 @@ pub struct CacheError {
 pub struct Cache {
     dir: PathBuf,
     key: String,
+    /// Whether entries keep the records ([`Cache::keep_records`]).
+    records: bool,
 }
 
+/// An entry is two JSON values, one a line: this head, which is all a
+/// run needs when it copies the document's lines from the previous set
+/// ([`crate::emit::reuse`]), then the records, parsed only when the lines
+/// must be encoded again. The head holds the records the report reads.
 #[derive(Serialize)]
-struct EntryRef<'a> {
+struct HeadRef<'a> {
     key: &'a str,
     document: &'a DocumentRecord,
-    records: &'a Records,
     warnings: &'a [Warning],
+    counts: Vec<(&'static str, usize)>,
+    risk_ratings: &'a [RiskRating],
+    contractors: &'a [Contractor],
+    /// The length of the records' JSON after the head's line: an entry cut
+    /// short is never taken for whole, even when its head is.
+    records_bytes: usize,
+    /// Whether the records follow (see [`Cache::keep_records`]).
+    has_records: bool,
 }
 
 #[derive(Deserialize)]
-struct Entry {
+struct Head {
     key: String,
     document: DocumentRecord,
-    records: Records,
     warnings: Vec<Warning>,
+    counts: Vec<(String, usize)>,
+    risk_ratings: Vec<RiskRating>,
+    contractors: Vec<Contractor>,
+    records_bytes: usize,
+    has_records: bool,
 }
 
 impl Cache {
@@ -72,7 +94,17 @@ impl Cache {
         Ok(Cache {
             dir,
             key: key(options),
+            records: true,
         })
+    }
+
+    /// Whether new entries keep the records. A run whose documents' lines
+    /// can be copied from the set it publishes ([`crate::emit::reuse`])
+    /// keeps only the heads: the cache is then a small fraction of the
+    /// tables, and a later run that needs the records (SQLite, other
+    /// formats) processes those documents again.
+    pub fn keep_records(&mut self, keep: bool) {
+        self.records = keep;
     }
 
     fn path(&self, doc_id: &str) -> PathBuf {
@@ -82,16 +114,54 @@ impl Cache {
     /// The cached output of a document, named after its current path, if
     /// the cache holds a usable one.
     pub fn load(&self, doc_id: &str, source_path: &str) -> Option<DocOutput> {
-        let file = File::open(self.path(doc_id)).ok()?;
-        let entry: Entry = serde_json::from_reader(BufReader::new(file)).ok()?;
-        if entry.key != self.key || entry.document.doc_id != doc_id {
+        // Read whole, then parsed: serde_json parses a slice several
+        // times faster than a reader.
+        let bytes = fs::read(self.path(doc_id)).ok()?;
+        let mut values = serde_json::Deserializer::from_slice(&bytes).into_iter::<Head>();
+        let head = self.usable(values.next()?.ok()?, doc_id)?;
+        if !head.has_records {
             return None;
         }
-        let mut document = entry.document;
-        document.source_path = source_path.to_string();
-        let mut out = DocOutput::assemble(document, entry.records, entry.warnings);
-        out.manifest.reused = true;
+        let at = values.byte_offset();
+        let records: Records = serde_json::from_slice(bytes.get(at..)?).ok()?;
+        Some(output(head, records, source_path))
+    }
+
+    /// The cached output of a document without the records that only the
+    /// tables hold (their lines are copied from the previous set): its
+    /// `documents` row, warnings, record counts and the records the report
+    /// reads.
+    pub fn load_head(&self, doc_id: &str, source_path: &str) -> Option<DocOutput> {
+        let file = File::open(self.path(doc_id)).ok()?;
+        let len = file.metadata().ok()?.len();
+        let mut values = serde_json::Deserializer::from_reader(std::io::BufReader::new(file))
+            .into_iter::<Head>();
+        let mut head = self.usable(values.next()?.ok()?, doc_id)?;
+        if values.byte_offset() as u64 + 1 + head.records_bytes as u64 != len {
+            return None;
+        }
+        let records = Records {
+            risk_ratings: std::mem::take(&mut head.risk_ratings),
+            contractors: std::mem::take(&mut head.contractors),
+            ..Records::default()
+        };
+        let counts = std::mem::take(&mut head.counts);
+        let mut out = output(head, records, source_path);
+        // The counts of every table, not of the records loaded.
+        out.manifest.counts = counts
+            .into_iter()
+            .filter_map(|(name, n)| Some((table_name(&name)?, n)))
+            .collect();
         Some(out)
+    }
+
+    fn usable(&self, head: Head, doc_id: &str) -> Option<Head> {
+        (head.key == self.key && head.document.doc_id == doc_id).then_some(head)
+    }
+
+    /// The key entries are written under (this build, these limits).
+    pub fn key(&self) -> &str {
+        &self.key
     }
 
     /// Keeps a document's output for the next run. Best effort: a cache
@@ -102,15 +172,28 @@ impl Cache {
         }
         let path = self.path(&out.document.doc_id);
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        let entry = EntryRef {
+        let records = match self.records {
+            true => match serde_json::to_vec(&out.records) {
+                Ok(records) => records,
+                Err(_) => return,
+            },
+            false => Vec::new(),
+        };
+        let head = HeadRef {
             key: &self.key,
             document: &out.document,
-            records: &out.records,
             warnings: &out.manifest.warnings,
+            counts: out.records.counts(),
+            risk_ratings: &out.records.risk_ratings,
+            contractors: &out.records.contractors,
+            records_bytes: records.len(),
+            has_records: self.records,
         };
         let written = File::create(&tmp).and_then(|f| {
             let mut w = BufWriter::new(f);
-            serde_json::to_writer(&mut w, &entry)?;
+            serde_json::to_writer(&mut w, &head)?;
+            w.write_all(b"\n")?;
+            w.write_all(&records)?;
             w.flush()
         });
         if written.is_err() || fs::rename(&tmp, &path).is_err() {
@@ -137,6 +220,23 @@ impl Cache {
     }
 }
 
+/// A document's output from a cache entry.
+fn output(head: Head, records: Records, source_path: &str) -> DocOutput {
+    let mut document = head.document;
+    document.source_path = source_path.to_string();
+    let mut out = DocOutput::assemble(document, records, head.warnings);
+    out.manifest.reused = true;
+    out
+}
+
+/// The registry's name of a table (a `'static` one).
+fn table_name(name: &str) -> Option<&'static str> {
+    crate::schema::TABLES
+        .iter()
+        .map(|t| t.name)
+        .find(|n| *n == name)
+}
+
 /// What an entry must match to be used: this build of hyokasho (the hash
 /// of its executable, so that a rebuilt extractor never serves stale
 /// records) and the limits, which decide what a document yields.
@@ -146,15 +246,5 @@ fn key(options: &Options) -> String {
         .and_then(|f| blake3::Hasher::new().update_reader(f).map(|h| h.finalize()))
         .map(|hash| hash.to_hex().to_string())
         .unwrap_or_default();
-    let pdf = &options.limits.pdf;
-    format!(
-        "{} {exe} file={} stream={} document={} objects={} operators={} depth={}",
-        env!("CARGO_PKG_VERSION"),
-        options.max_file_bytes,
-        pdf.max_stream_bytes,
-        pdf.max_document_bytes,
-        pdf.max_objects,
-        pdf.max_operators,
-        pdf.max_xobject_depth,
-    )
+    format!("{} {exe} {}", env!("CARGO_PKG_VERSION"), options.to_json())
 }

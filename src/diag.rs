@@ -108,6 +108,8 @@ macro_rules! codes {
 
 /// Every warning code hyokasho writes.
 pub const WARNING_CODES: &[WarningCode] = codes![
+    // Finding inputs.
+    "path_not_utf8" Note: "the file's path is not valid UTF-8 (or reads like such a path's escape): source_path writes each byte that is not UTF-8 as \\xHH and each backslash as \\x5C",
     // Decoding.
     "undecodable_bytes" Doubtful: "byte sequences that could not be decoded were replaced by U+FFFD",
     "unmapped_glyphs" Doubtful: "PDF glyphs with no Unicode mapping were written as U+FFFD",

@@ -1,16 +1,9 @@
 //! Writing the tables (CSV, JSONL, SQLite), `manifest.json` and
 //! `report.html`.
 //!
-//! Every file is first written into a private folder inside the output
-//! folder and renamed into place only when the run has finished, so an
-//! interrupted run leaves the previous complete tables (or none), never a
-//! truncated one.
-//!
-//! The renames are made all-or-nothing by a commit marker: once every file
-//! is on disk, the list of names is written (and synced) as `COMMIT` in the
-//! staging folder, then the files are renamed. A run killed during the
-//! renames leaves the marker behind, and the next run finishes the renames
-//! before anything else; a staging folder without a marker is discarded.
+//! An [`Emitter`] writes every file into a run's staging folder; the run
+//! then publishes the set as a whole ([`publish`]), so an interrupted run
+//! leaves the previous complete tables (or none), never a truncated one.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -26,7 +19,9 @@ use crate::schema::{self, Record, Table};
 pub mod datapackage;
 pub mod excel;
 pub mod flat;
+pub mod publish;
 pub mod report;
+pub mod reuse;
 pub mod sqlite;
 
 /// Errors writing the output.
@@ -46,6 +41,8 @@ pub enum EmitError {
     },
     #[error("internal error encoding the records of document {doc_id} (a bug; please report it)")]
     Internal { doc_id: String },
+    #[error(transparent)]
+    Publish(#[from] publish::PublishError),
 }
 
 /// The file formats a table can be written in.
@@ -83,6 +80,10 @@ struct TableWriter {
     table: &'static Table,
     csv: Option<BufWriter<File>>,
     jsonl: Option<BufWriter<File>>,
+    /// Bytes written so far to the CSV and JSONL files (header included),
+    /// for the index of lines ([`reuse`]).
+    csv_len: u64,
+    jsonl_len: u64,
 }
 
 /// Turns one document's records into the bytes its CSV and JSONL lines
@@ -139,7 +140,6 @@ impl Encoded {
 
 /// Streams records into the output tables.
 pub struct Emitter {
-    dir: PathBuf,
     staging: PathBuf,
     writers: Vec<TableWriter>,
     encoder: Encoder,
@@ -157,6 +157,8 @@ pub struct Emitter {
     writeback: Writeback,
     /// Whether `datapackage.json` is staged.
     datapackage: bool,
+    /// Where each document's lines lie, for the next `--incremental` run.
+    index: Option<reuse::IndexWriter>,
 }
 
 /// Starts writing the staged tables to disk while the run goes on, so
@@ -228,27 +230,15 @@ impl Writeback {
 /// The staged file of manifest entries (not one of the output files).
 const MANIFEST_DOCS: &str = "manifest.documents.part";
 
-/// Where the staging folder lives: hidden, named after the process so two
-/// runs cannot write into each other's.
-fn staging_dir(dir: &Path) -> PathBuf {
-    dir.join(format!(".hyokasho-staging-{}", std::process::id()))
-}
-
 impl Emitter {
-    /// Creates the output folder (if needed) and opens every table.
+    /// Opens every table in `staging`, the folder the run's files are
+    /// written to before they are published ([`publish::Staging`]).
     pub fn create(
-        dir: &Path,
+        staging: &Path,
         formats: &[TableFormat],
         style: CsvStyle,
     ) -> Result<Emitter, EmitError> {
-        let io = |source| EmitError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        fs::create_dir_all(dir).map_err(io)?;
-        recover_stale_staging(dir)?;
-        let staging = staging_dir(dir);
-        fs::create_dir_all(&staging).map_err(io)?;
+        let staging = staging.to_path_buf();
         let mut writers = Vec::new();
         let mut writeback = Writeback::new();
         for table in schema::TABLES {
@@ -260,6 +250,7 @@ impl Emitter {
                 }
                 Ok(BufWriter::with_capacity(1 << 16, file))
             };
+            let mut header_bytes = 0u64;
             let csv = if formats.contains(&TableFormat::Csv) {
                 let mut out = open("csv")?;
                 let mut header = Vec::new();
@@ -273,6 +264,7 @@ impl Emitter {
                     style,
                     table.columns.iter().map(|c| c.name.into()),
                 )?;
+                header_bytes = header.len() as u64;
                 out.write_all(&header).map_err(|source| EmitError::Io {
                     path: staging.join(format!("{}.csv", table.name)),
                     source,
@@ -286,7 +278,14 @@ impl Emitter {
             } else {
                 None
             };
-            writers.push(TableWriter { table, csv, jsonl });
+            let csv_len = header_bytes;
+            writers.push(TableWriter {
+                table,
+                csv,
+                jsonl,
+                csv_len,
+                jsonl_len: 0,
+            });
         }
         let datapackage = datapackage::write(&staging, formats, style)?;
         let sqlite = if formats.contains(&TableFormat::Sqlite) {
@@ -306,7 +305,6 @@ impl Emitter {
             source,
         })?;
         Ok(Emitter {
-            dir: dir.to_path_buf(),
             staging,
             writers,
             encoder: Encoder {
@@ -322,7 +320,134 @@ impl Emitter {
             manifest_doc_count: 0,
             writeback,
             datapackage,
+            index: None,
         })
+    }
+
+    /// Records where each document's lines lie ([`reuse`]), under `tag`,
+    /// so that the next run with the same tag can copy them.
+    pub fn keep_index(&mut self, tag: &str) -> Result<(), EmitError> {
+        let path = self.staging.join(reuse::INDEX);
+        let index = reuse::IndexWriter::create(&path, tag)
+            .map_err(|source| EmitError::Io { path, source })?;
+        self.index = Some(index);
+        Ok(())
+    }
+
+    /// The bytes written so far to every indexed table file, in the
+    /// index's order.
+    fn offsets(&self) -> Vec<u64> {
+        let mut out = Vec::with_capacity(self.writers.len() * 2);
+        for w in &self.writers {
+            if w.csv.is_some() {
+                out.push(w.csv_len);
+            }
+            if w.jsonl.is_some() {
+                out.push(w.jsonl_len);
+            }
+        }
+        out
+    }
+
+    /// Adds a document written since `before` (its [`Emitter::offsets`])
+    /// to the index.
+    fn index_doc(
+        &mut self,
+        doc: &DocOutput,
+        escaped: bool,
+        before: &[u64],
+    ) -> Result<(), EmitError> {
+        if self.index.is_none() {
+            return Ok(());
+        }
+        let after = self.offsets();
+        let spans: Vec<(u64, u64)> = before
+            .iter()
+            .zip(&after)
+            .map(|(b, a)| (*b, a - b))
+            .collect();
+        if let Some(index) = &mut self.index {
+            index
+                .add(&doc.document.doc_id, escaped, &spans)
+                .map_err(|source| EmitError::Io {
+                    path: self.staging.join(reuse::INDEX),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Appends a document whose lines, but for its `documents` row, are
+    /// copied from the previous set ([`reuse`]); its entry goes to the
+    /// manifest and its rows to the report as [`Emitter::write`] does.
+    /// The previous set must have been written with the same formats and
+    /// style, and `doc` must hold the records the report reads.
+    pub fn write_copied(
+        &mut self,
+        doc: &mut DocOutput,
+        previous: &reuse::PreviousSet,
+        entry: &reuse::Entry,
+    ) -> Result<(), EmitError> {
+        let before = self.offsets();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch
+            .tables
+            .resize_with(schema::TABLES.len(), EncodedTable::default);
+        let exts = [self.encoder.csv, self.encoder.jsonl];
+        let mut result = Ok(());
+        for (i, table) in schema::TABLES.iter().enumerate() {
+            let Some(lines) = scratch.tables.get_mut(i) else {
+                break;
+            };
+            lines.csv.clear();
+            lines.jsonl.clear();
+            if table.name == "documents" {
+                // The file may have moved: its row is written afresh.
+                result = self
+                    .encoder
+                    .lines(table, std::slice::from_ref(&doc.document), lines)
+                    .map(|_| ());
+            } else {
+                let mut format = 0;
+                for (on, buf) in exts.into_iter().zip([&mut lines.csv, &mut lines.jsonl]) {
+                    if on {
+                        result =
+                            previous
+                                .read(entry, i, format, buf)
+                                .map_err(|source| EmitError::Io {
+                                    path: PathBuf::from(format!("previous {}", table.name)),
+                                    source,
+                                });
+                        format += 1;
+                    }
+                    if result.is_err() {
+                        break;
+                    }
+                }
+            }
+            if result.is_err() {
+                break;
+            }
+            result = append(
+                &mut self.writers,
+                &self.staging,
+                &mut self.writeback,
+                i,
+                lines,
+            );
+            if result.is_err() {
+                break;
+            }
+        }
+        scratch.shed(8 << 20);
+        self.scratch = scratch;
+        result?;
+        self.report.add(doc).map_err(|source| EmitError::Io {
+            path: self.staging.join(report::FILE_NAME),
+            source,
+        })?;
+        self.write_manifest_doc(&doc.manifest)?;
+        self.index_doc(doc, false, &before)
     }
 
     /// The encoder for this emitter's formats, for the worker threads.
@@ -340,7 +465,9 @@ impl Emitter {
         &mut self,
         doc: &mut DocOutput,
         encoded: Option<&Encoded>,
+        escaped: bool,
     ) -> Result<(), EmitError> {
+        let before = self.offsets();
         let replaced = match encoded {
             Some(encoded) => {
                 for (i, lines) in encoded.tables.iter().enumerate() {
@@ -383,7 +510,8 @@ impl Emitter {
             path: self.staging.join(report::FILE_NAME),
             source,
         })?;
-        self.write_manifest_doc(&doc.manifest)
+        self.write_manifest_doc(&doc.manifest)?;
+        self.index_doc(doc, escaped, &before)
     }
 
     /// Appends one entry to the manifest's `documents` list, formatted as
@@ -415,10 +543,11 @@ impl Emitter {
         Ok(())
     }
 
-    /// Writes the manifest, flushes every table and moves them all into
-    /// the output folder. `manifest` has an empty `documents` list, which
-    /// is replaced by the entries of the documents written.
-    pub fn finish<M: Serialize>(mut self, manifest: &M) -> Result<(), EmitError> {
+    /// Writes the manifest and the report, and flushes and syncs every
+    /// file; returns the names of the files written, ready to publish.
+    /// `manifest` has an empty `documents` list, which is replaced by the
+    /// entries of the documents written.
+    pub fn finish<M: Serialize>(mut self, manifest: &M) -> Result<Vec<String>, EmitError> {
         self.writeback.stop();
         let mut names = Vec::new();
         let mut tables = Vec::new();
@@ -485,52 +614,16 @@ impl Emitter {
             })
             .map_err(|source| EmitError::Io { path, source })?;
         names.push(report::FILE_NAME.into());
-        write_commit_marker(&self.staging, &names)?;
-        commit(&self.staging, &self.dir, &names)
-    }
-}
-
-/// The name of the commit marker in a staging folder.
-const COMMIT: &str = "COMMIT";
-
-/// Records, durably, that every staged file is complete and which they are.
-fn write_commit_marker(staging: &Path, names: &[String]) -> Result<(), EmitError> {
-    let path = staging.join(COMMIT);
-    let io = |source| EmitError::Io {
-        path: path.clone(),
-        source,
-    };
-    let mut file = BufWriter::new(File::create(&path).map_err(io)?);
-    for name in names {
-        writeln!(file, "{name}").map_err(io)?;
-    }
-    flush(&mut file, staging)?;
-    sync_dir(staging);
-    Ok(())
-}
-
-/// Moves the staged files named by a commit into the output folder and
-/// removes the staging folder. Files already moved (by an interrupted
-/// commit) are skipped.
-fn commit(staging: &Path, dir: &Path, names: &[String]) -> Result<(), EmitError> {
-    for name in names {
-        let from = staging.join(name);
-        if !from.exists() {
-            continue;
+        if let Some(index) = self.index {
+            let path = self.staging.join(reuse::INDEX);
+            index
+                .finish()
+                .map_err(|source| EmitError::Io { path, source })?;
         }
-        let to = dir.join(name);
-        fs::rename(&from, &to).map_err(|source| EmitError::Io { path: to, source })?;
-    }
-    sync_dir(dir);
-    let _ = fs::remove_dir_all(staging);
-    Ok(())
-}
-
-/// Makes renames in a folder durable. Best effort: not every platform or
-/// file system can sync a folder, and the data itself is already synced.
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
+        // The manifest's parts were spliced into manifest.json.
+        drop(self.manifest_docs);
+        let _ = fs::remove_file(self.staging.join(MANIFEST_DOCS));
+        Ok(names)
     }
 }
 
@@ -574,43 +667,6 @@ fn sync_all_at_once(files: Vec<BufWriter<File>>, dir: &Path) -> Result<(), EmitE
     })
 }
 
-/// Deals with staging folders left by runs that were killed: one killed
-/// while committing is committed now; any other is removed.
-fn recover_stale_staging(dir: &Path) -> Result<(), EmitError> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if let Some(pid) = name.strip_prefix(".hyokasho-staging-") {
-            let alive = pid.parse::<u32>().is_ok_and(|p| {
-                p != std::process::id() && Path::new(&format!("/proc/{p}")).exists()
-            });
-            if alive {
-                continue;
-            }
-            let staging = entry.path();
-            match fs::read_to_string(staging.join(COMMIT)) {
-                Ok(list) => {
-                    // Only plain file names: the marker is ours, but the
-                    // folder may have been tampered with.
-                    let names: Vec<String> = list
-                        .lines()
-                        .filter(|n| !n.is_empty() && !n.contains(['/', '\\']) && *n != "..")
-                        .map(str::to_string)
-                        .collect();
-                    commit(&staging, dir, &names)?;
-                }
-                Err(_) => {
-                    let _ = fs::remove_dir_all(&staging);
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Appends the lines of table `i` to its files.
 fn append(
     writers: &mut [TableWriter],
@@ -626,9 +682,11 @@ fn append(
     };
     if let Some(csv) = &mut w.csv {
         csv.write_all(&lines.csv).map_err(|e| io("csv", e))?;
+        w.csv_len += lines.csv.len() as u64;
     }
     if let Some(jsonl) = &mut w.jsonl {
         jsonl.write_all(&lines.jsonl).map_err(|e| io("jsonl", e))?;
+        w.jsonl_len += lines.jsonl.len() as u64;
     }
     writeback.wrote(lines.csv.len() + lines.jsonl.len());
     Ok(())
@@ -840,13 +898,6 @@ mod tests {
         dir
     }
 
-    /// A staging folder left by a dead process (no pid is this high).
-    fn dead_staging(dir: &Path) -> PathBuf {
-        let staging = dir.join(".hyokasho-staging-4294967295");
-        fs::create_dir_all(&staging).unwrap();
-        staging
-    }
-
     #[test]
     fn a_document_streamed_by_the_writer_gives_the_same_tables() {
         use crate::extract::{Records, document::DocumentRecord, rows::RowRecord};
@@ -886,13 +937,13 @@ mod tests {
         let mut encoded = Encoded::default();
         let mut d = doc();
         emitter.encoder().encode(&d, &mut encoded).unwrap();
-        emitter.write(&mut d, Some(&encoded)).unwrap();
+        emitter.write(&mut d, Some(&encoded), false).unwrap();
         emitter
             .finish(&serde_json::json!({"documents": []}))
             .unwrap();
         let streamed = scratch("streamed");
         let mut emitter = Emitter::create(&streamed, &formats, CsvStyle::default()).unwrap();
-        emitter.write(&mut doc(), None).unwrap();
+        emitter.write(&mut doc(), None, false).unwrap();
         emitter
             .finish(&serde_json::json!({"documents": []}))
             .unwrap();
@@ -918,54 +969,5 @@ mod tests {
         encoded.shed(100);
         assert_eq!(encoded.tables[0].csv.capacity(), 0);
         assert!(encoded.tables[0].jsonl.capacity() >= 10);
-    }
-
-    #[test]
-    fn a_commit_cut_short_is_finished_by_the_next_run() {
-        let dir = scratch("rollforward");
-        fs::write(dir.join("a.csv"), "old a").unwrap();
-        fs::write(dir.join("b.csv"), "old b").unwrap();
-        let staging = dead_staging(&dir);
-        // Killed after a.csv was moved, before b.csv was.
-        fs::write(dir.join("a.csv"), "new a").unwrap();
-        fs::write(staging.join("b.csv"), "new b").unwrap();
-        fs::write(staging.join(COMMIT), "a.csv\nb.csv\n").unwrap();
-        recover_stale_staging(&dir).unwrap();
-        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new a");
-        assert_eq!(fs::read_to_string(dir.join("b.csv")).unwrap(), "new b");
-        assert!(!staging.exists());
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn an_uncommitted_staging_folder_is_discarded() {
-        let dir = scratch("discard");
-        fs::write(dir.join("a.csv"), "old a").unwrap();
-        let staging = dead_staging(&dir);
-        fs::write(staging.join("a.csv"), "half written").unwrap();
-        recover_stale_staging(&dir).unwrap();
-        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old a");
-        assert!(!staging.exists());
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn a_marker_cannot_move_files_out_of_the_staging_folder() {
-        // The output folder inside a scratch folder of its own, so that its
-        // parent holds nothing else.
-        let root = scratch("tamper");
-        let dir = root.join("out");
-        fs::create_dir_all(&dir).unwrap();
-        let staging = dead_staging(&dir);
-        fs::write(staging.join("x.csv"), "x").unwrap();
-        // Followed, "../escape.csv" would move the output folder's own
-        // escape.csv up into its parent.
-        fs::write(dir.join("escape.csv"), "stays").unwrap();
-        fs::write(staging.join(COMMIT), "../escape.csv\nx.csv\n").unwrap();
-        recover_stale_staging(&dir).unwrap();
-        assert!(dir.join("x.csv").exists());
-        assert!(dir.join("escape.csv").exists());
-        assert!(!root.join("escape.csv").exists());
-        fs::remove_dir_all(&root).unwrap();
     }
 }

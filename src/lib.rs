@@ -18,6 +18,7 @@ pub mod emit;
 pub mod extract;
 pub mod form;
 pub mod intern;
+pub mod limits;
 pub mod normalize;
 pub mod pipeline;
 pub mod run;

@@ -11,8 +11,9 @@ use hyokasho::schema;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Exit status: 0 when every document is ok, 1 when some document is not,
-/// 2 when the run itself could not proceed.
+/// Exit status: 0 when every document is ok (or skipped: no assessment),
+/// 1 when some document is not, 2 when the run itself could not proceed,
+/// 130 or 143 when interrupted by SIGINT or SIGTERM.
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -38,22 +39,30 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Extract(args) => {
-            let config = args.config();
+            let config = match args.config() {
+                Ok(config) => config,
+                Err(e) => {
+                    eprintln!("hyokasho: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            hyokasho::run::install_signal_handlers();
             match hyokasho::run::run(&config) {
                 Ok(summary) => {
                     if !args.quiet {
-                        eprintln!("{}", summary_text(&summary, &config.output));
+                        eprintln!("{}", summary_text(&summary, &config));
                     }
-                    let t = &summary.totals;
-                    if t.ok == t.documents {
+                    if summary.all_ok() {
                         ExitCode::SUCCESS
                     } else {
                         ExitCode::from(1)
                     }
                 }
                 Err(e) => {
-                    eprintln!("hyokasho: {:#}", anyhow::Error::from(e));
-                    ExitCode::from(2)
+                    // The error's text names its cause once; printing the
+                    // chain as well repeated the OS's words.
+                    eprintln!("hyokasho: {e}");
+                    ExitCode::from(e.exit_code())
                 }
             }
         }

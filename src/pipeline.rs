@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::decode::pdf::Deadline;
 use crate::decode::{self, Decoded, Format};
 use crate::diag::{Status, Warning};
 use crate::extract::document::{DocumentRecord, cover_facts};
@@ -17,28 +16,9 @@ use crate::extract::{self, Records};
 use crate::segment;
 use crate::source::{self, SourceFile};
 
-/// Options that shape how each document is processed.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Larger files are refused unread (`--max-file-bytes`).
-    pub max_file_bytes: u64,
-    /// Bounds on decoding work (`--max-stream-bytes` and the like).
-    pub limits: decode::Limits,
-    /// Seconds one document may take (`--timeout`); `None` for no limit.
-    /// The time is checked between steps and while PDF content is
-    /// interpreted, so a document stops shortly after its time is up.
-    pub timeout: Option<f64>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            max_file_bytes: 512 * 1024 * 1024,
-            limits: decode::Limits::default(),
-            timeout: Some(120.0),
-        }
-    }
-}
+/// What shapes how each document is processed: its limits, the one
+/// struct of [`crate::limits`].
+pub use crate::limits::Limits as Options;
 
 /// A document's entry in `manifest.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -139,7 +119,7 @@ pub fn process(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
 }
 
 fn process_inner(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
-    match source::read(&file.path, opts.max_file_bytes) {
+    match source::read_as(&file.path, opts.max_file_bytes, doc_id) {
         Ok(bytes) => process_bytes(bytes, &file.display, doc_id, opts),
         Err(e) => {
             let format = Format::sniff(&[], &file.display);
@@ -156,11 +136,12 @@ fn process_inner(file: &SourceFile, doc_id: &str, opts: &Options) -> DocOutput {
 /// entry point for fuzzing, which must see them.
 pub fn process_bytes(bytes: Vec<u8>, name: &str, doc_id: &str, opts: &Options) -> DocOutput {
     let format = Format::sniff(&bytes, name);
-    let deadline = opts.timeout.map(Deadline::after);
-    let mut limits = opts.limits.clone();
-    limits.pdf.deadline = deadline;
-    let timed_out = || deadline.is_some_and(|d| Instant::now() > d.at);
-    let decoded = match decode::decode(&bytes, name, &limits) {
+    let deadline = opts.deadline();
+    // Every stage sees the deadline through `limits::out_of_time`.
+    let _clock = crate::limits::DocumentClock::start(deadline);
+    let timed_out =
+        || deadline.is_some_and(|d| d.passed()) || crate::limits::interrupted().is_some();
+    let decoded = match decode::decode(&bytes, name, opts) {
         Ok(d) => d,
         Err(e) => {
             let mut out = failed(name, doc_id, format, e.to_string());
@@ -169,16 +150,21 @@ pub fn process_bytes(bytes: Vec<u8>, name: &str, doc_id: &str, opts: &Options) -
         }
     };
     drop(bytes);
-    if let Some(d) = deadline.filter(|_| timed_out()) {
-        let error = format!(
-            "limit exceeded: the document took longer than the time limit of {} s (--timeout)",
-            d.seconds
-        );
-        let mut out = failed(name, doc_id, format, error);
-        out.cacheable = false;
-        return out;
+    let out = if timed_out() {
+        None
+    } else {
+        Some(build(name, doc_id, decoded))
+    };
+    // A stage that ran out of time stops early: its records are cut short.
+    match out {
+        Some(out) if !timed_out() => out,
+        _ => {
+            let why = deadline.map_or_else(|| "the run was interrupted".into(), |d| d.exceeded());
+            let mut out = failed(name, doc_id, format, format!("limit exceeded: {why}"));
+            out.cacheable = false;
+            out
+        }
     }
-    build(name, doc_id, decoded)
 }
 
 fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {

@@ -87,17 +87,22 @@ pub struct Decoded {
     pub warnings: Vec<Warning>,
 }
 
-/// Limits on the work one document may cost.
-#[derive(Debug, Clone, Default)]
-pub struct Limits {
-    pub pdf: pdf::PdfLimits,
-}
+pub use crate::limits::Limits;
 
-/// Decodes one document's bytes.
+/// Decodes one document's bytes, within `limits` and the deadline of the
+/// current thread's document ([`crate::limits::current_deadline`]).
 pub fn decode(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Decoded, DecodeError> {
     let mut decoded = match Format::sniff(bytes, file_name) {
-        Format::Text => decode_text(bytes)?,
-        Format::Pdf => pdf::decode(bytes, &limits.pdf)?,
+        Format::Text => {
+            if bytes.len() as u64 > limits.max_text_bytes {
+                return Err(DecodeError::Limit(format!(
+                    "the text is larger than the limit of {} bytes (--max-text-bytes)",
+                    limits.max_text_bytes
+                )));
+            }
+            decode_text(bytes)?
+        }
+        Format::Pdf => pdf::decode(bytes, &limits.pdf(crate::limits::current_deadline()))?,
     };
     decoded.warnings.extend(quality::check(&decoded.lines));
     Ok(decoded)

@@ -30,6 +30,8 @@ pub fn decode(bytes: &[u8]) -> Result<TextDocument, DecodeError> {
         return Err(DecodeError::Empty);
     }
     let (text, encoding) = decode_bytes(bytes);
+    // Decoding a large text takes a while: its time may be up already.
+    out_of_time()?;
     let (total, replaced, controls) = counts(&text);
     let total = total.max(1);
     let suspicious = replaced + controls;
@@ -43,6 +45,7 @@ pub fn decode(bytes: &[u8]) -> Result<TextDocument, DecodeError> {
         });
     }
     let lines = split_lines(&text);
+    out_of_time()?;
     if lines.is_empty() {
         return Err(DecodeError::NoText);
     }
@@ -51,6 +54,18 @@ pub fn decode(bytes: &[u8]) -> Result<TextDocument, DecodeError> {
         lines,
         replaced,
     })
+}
+
+/// Fails when the document's time is up (`--timeout`); a cut-short result
+/// is never returned.
+fn out_of_time() -> Result<(), DecodeError> {
+    match crate::limits::current_deadline() {
+        Some(d) if d.passed() => Err(DecodeError::Limit(d.exceeded())),
+        _ if crate::limits::interrupted().is_some() => {
+            Err(DecodeError::Limit("the run was interrupted".into()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Characters, U+FFFD replacements and control characters (other than
@@ -194,7 +209,9 @@ fn split_lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut number = 0u32;
     let mut rest = text;
-    while !rest.is_empty() {
+    // A stop at the time limit leaves the lines cut short: the caller
+    // checks the time and fails the document.
+    while !rest.is_empty() && !crate::limits::out_of_time() {
         number += 1;
         let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes());
         let (line, next) = match end {

@@ -99,7 +99,13 @@ pub const CELL_SEPARATOR: &str = " | ";
 
 /// Segments a decoded document.
 pub fn segment(lines: Vec<Line>) -> Segmented {
-    let mut rows: Vec<Row> = lines.into_iter().map(prepare).collect();
+    // Normalising is most of this stage's time: it stops when the
+    // document's time is up (the pipeline then fails the document).
+    let mut rows: Vec<Row> = lines
+        .into_iter()
+        .take_while(|_| !crate::limits::out_of_time())
+        .map(prepare)
+        .collect();
     let id = kind::identify(&rows);
     let mut warnings = Vec::new();
     match id.kind {

@@ -38,15 +38,14 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn staging_folders(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .expect("read output")
+/// The staging folders of an output folder: beside it, named after it.
+pub fn staging_folders(dir: &Path) -> Vec<PathBuf> {
+    let name = dir.file_name().expect("a named folder").to_string_lossy();
+    let prefix = format!(".{name}.hyokasho-staging-");
+    std::fs::read_dir(dir.parent().expect("a parent"))
+        .expect("read parent")
         .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(".hyokasho-staging-")
-        })
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
         .map(|e| e.path())
         .collect()
 }
@@ -86,7 +85,7 @@ fn start_and_kill(input: &Path, out: &Path) {
 #[test]
 fn a_killed_run_leaves_the_previous_tables_whole() {
     let batch = big_batch("kill-batch", 250);
-    let out = scratch("kill-out");
+    let out = scratch("kill-out").join("out");
 
     // A complete run over the corpus: the tables a killed run must leave.
     let first = extract(&[Path::new("corpus")], &out, &[]);
@@ -121,7 +120,7 @@ fn a_killed_run_leaves_the_previous_tables_whole() {
 #[test]
 fn a_killed_first_run_leaves_no_tables() {
     let batch = big_batch("kill-first-batch", 250);
-    let out = scratch("kill-first-out");
+    let out = scratch("kill-first-out").join("out");
     start_and_kill(&batch, &out);
     assert!(
         snapshot(&out).is_empty(),

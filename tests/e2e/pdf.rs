@@ -275,8 +275,10 @@ fn junk_and_cut_pdfs_do_not_panic() {
 #[test]
 fn limits_are_errors_that_name_the_limit() {
     let bytes = std::fs::read(fixture("001_kawasaki.calc.pdf")).expect("read");
-    let mut limits = Limits::default();
-    limits.pdf.max_operators = 1000;
+    let limits = Limits {
+        max_operators: 1000,
+        ..Limits::default()
+    };
     // A limit stops the document: it fails, whatever pages came before.
     let err = match decode(&bytes, "calc.pdf", &limits) {
         Ok(d) => panic!("decoded despite the limit: {:?}", d.status),

@@ -39,34 +39,13 @@ pub struct PdfLimits {
     pub deadline: Option<Deadline>,
 }
 
-/// A point in time after which a document's processing stops, with the
-/// limit it came from (for the error message).
-#[derive(Debug, Clone, Copy)]
-pub struct Deadline {
-    pub at: std::time::Instant,
-    pub seconds: f64,
-}
-
-impl Deadline {
-    /// The deadline `seconds` from now.
-    pub fn after(seconds: f64) -> Deadline {
-        let at = std::time::Instant::now()
-            + std::time::Duration::try_from_secs_f64(seconds.max(0.0))
-                .unwrap_or(std::time::Duration::MAX / 4);
-        Deadline { at, seconds }
-    }
-}
+/// The document's deadline: the one type of [`crate::limits`].
+pub use crate::limits::Deadline;
 
 impl Default for PdfLimits {
+    /// The defaults of [`crate::limits::Limits`], the one set of them.
     fn default() -> Self {
-        PdfLimits {
-            max_stream_bytes: 64 << 20,
-            max_document_bytes: 256 << 20,
-            max_objects: 1_000_000,
-            max_operators: 50_000_000,
-            max_xobject_depth: 12,
-            deadline: None,
-        }
+        crate::limits::Limits::default().pdf(None)
     }
 }
 
