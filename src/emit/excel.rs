@@ -75,9 +75,13 @@ fn is_dash_placeholder(cell: &str) -> bool {
 
 /// What a character CP932 cannot hold is written as: the character
 /// Windows uses for the same JIS code (— → ―, ‖ → ∥, ¢ → ￠…), a look-alike
-/// that keeps a form's meaning (☐ → □, ☑ → ■, so a checked box stays
-/// distinct from an empty one), a space for a no-break space, else
+/// that keeps a form's meaning, a space for a no-break space, else
 /// [`CP932_REPLACEMENT`].
+///
+/// The three check-box marks stay three: ☐ (unchecked) → □, ☑ (checked)
+/// → ■, ⬚ (a box whose state the source does not give) → ◇, a mark forms
+/// do not use for boxes, so that an unknown box is never read as an
+/// unchecked one.
 pub fn cp932_substitute(c: char) -> char {
     match c {
         '\u{2014}' => '\u{2015}',
@@ -88,7 +92,8 @@ pub fn cp932_substitute(c: char) -> char {
         '\u{00A3}' => '\u{FFE1}',
         '\u{00AC}' => '\u{FFE2}',
         '\u{00A0}' => ' ',
-        '☐' | '⬚' => '□',
+        '☐' => '□',
+        '⬚' => '◇',
         '☑' | '☒' | '🗹' => '■',
         _ => CP932_REPLACEMENT,
     }
@@ -190,12 +195,18 @@ mod tests {
 
     #[test]
     fn cp932_round_trip_counts_replacements() {
-        let text = "川崎市長 ① ㈱ 髙橋 ～ 𠮷野家 🍣 ☐ 無 ☑ 有 — end";
+        let text = "川崎市長 ① ㈱ 髙橋 ～ 𠮷野家 🍣 ☐ 無 ☑ 有 ⬚ 不明 — end";
         let mut out = Vec::new();
-        assert_eq!(encode_cp932(text, &mut out), 5);
+        assert_eq!(encode_cp932(text, &mut out), 6);
         let (back, _, errors) = SHIFT_JIS.decode(&out);
         assert!(!errors);
-        assert_eq!(back, "川崎市長 ① ㈱ 髙橋 ～ 〓野家 〓 □ 無 ■ 有 ― end");
+        assert_eq!(
+            back,
+            "川崎市長 ① ㈱ 髙橋 ～ 〓野家 〓 □ 無 ■ 有 ◇ 不明 ― end"
+        );
+        // Unchecked, checked and unknown boxes stay three marks.
+        let marks: Vec<char> = ['☐', '☑', '⬚'].map(cp932_substitute).to_vec();
+        assert_eq!(marks, ['□', '■', '◇']);
         // Every substitute is itself writable.
         for c in [
             '\u{2014}', '\u{2016}', '\u{2212}', '\u{301C}', '¢', '£', '¬', '\u{a0}', '☐', '⬚', '☑',
