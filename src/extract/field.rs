@@ -63,6 +63,9 @@ pub fn has_marks(s: &str) -> bool {
 /// assert_eq!(items.len(), 3);
 /// assert_eq!(items[1].mark, Mark::Checked);
 /// assert_eq!(items[2].detail.as_deref(), Some("中間サーバ"));
+/// // A detail wrapped onto the next line is the option's.
+/// let items = checklist("☑ その他\n(中間サーバ)");
+/// assert_eq!(items[0].detail.as_deref(), Some("中間サーバ"));
 /// ```
 pub fn checklist(s: &str) -> Vec<CheckItem> {
     let mut items = Vec::new();
@@ -97,8 +100,18 @@ pub fn checked_options(s: &str) -> Option<String> {
 
 fn item(mark: Mark, text: &str) -> CheckItem {
     // An option ends at a line break; what follows (a group name such as
-    // `・連絡先等情報`) belongs to the next group.
-    let text = text.split('\n').next().unwrap_or("").trim();
+    // `・連絡先等情報`) belongs to the next group, unless it is the option's
+    // parenthesised detail, wrapped onto the next line (`その他\n(中間サーバ)`).
+    let mut lines = text.split('\n').map(str::trim);
+    let first = lines.next().unwrap_or("");
+    let joined;
+    let text = match lines.next() {
+        Some(next) if !first.contains('(') && next.starts_with('(') && next.ends_with(')') => {
+            joined = format!("{first} {next}");
+            joined.as_str()
+        }
+        _ => first,
+    };
     let text = text.trim_end_matches(['・', ' ']);
     let (name, detail) = match (text.find('('), text.ends_with(')')) {
         (Some(open), true) => {

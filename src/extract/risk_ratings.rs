@@ -391,8 +391,8 @@ fn not_applicable_row(
 
 /// The title of an item heading row (`4. 特定個人情報ファイルの取扱いの委託`).
 fn item_title(row: &Row) -> Option<String> {
-    let first = row.cells.first()?;
-    crate::segment::item_number(first).map(|(_, t)| t.trim().to_string())
+    let first = row.cells.first()?.replace('\n', "");
+    crate::segment::item_number(&first).map(|(_, t)| t.trim().to_string())
 }
 
 fn warn_missing(

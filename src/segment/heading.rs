@@ -198,6 +198,15 @@ pub fn heading_of(text: &str, part: Part) -> Option<Heading> {
             if !(first.is_numeric() || matches!(first, 'シ' | '委' | '提' | '移' | 'リ')) {
                 return None;
             }
+            // A title wrapped in its cell (`5.特定個人情報の提供・移転\n(委託や…)`)
+            // is read as one line; the plausibility test below still holds.
+            let flat;
+            let text = if text.contains('\n') && text.chars().count() <= 90 {
+                flat = text.replace('\n', "");
+                flat.as_str()
+            } else {
+                text
+            };
             if let Some((no, title)) = item_number(text).filter(|(_, t)| !t.is_empty()) {
                 let plausible = title.chars().count() <= 80
                     && !title.ends_with('。')
@@ -389,6 +398,16 @@ mod tests {
 
     #[test]
     fn items_and_blocks() {
+        assert_eq!(
+            heading_of(
+                "5.特定個人情報の提供・移転\n(委託や情報提供ネットワークシステムを通じた提供を除く。)",
+                Part::RiskMeasures
+            ),
+            Some(Heading::Item {
+                no: 5,
+                file_name: false
+            })
+        );
         assert_eq!(
             heading_of("1. 特定個人情報ファイル名", Part::FileOverview),
             Some(Heading::Item {
