@@ -186,6 +186,10 @@ fn by_headings(rows: &[Row]) -> Option<Result<Kind, ()>> {
 /// The header row of a 変更箇所 table: 変更日 and 変更前… among three or
 /// more cells.
 pub fn is_change_header(row: &Row) -> bool {
+    // Runs on every row: the cheap test first.
+    if row.cells.len() < 3 || !row.cells.iter().any(|c| c == "変更日") {
+        return false;
+    }
     let cells: Vec<&str> = row.filled_cells().collect();
     cells.len() >= 3 && cells.contains(&"変更日") && cells.iter().any(|c| c.starts_with("変更前"))
 }
@@ -193,6 +197,9 @@ pub fn is_change_header(row: &Row) -> bool {
 /// The header row of a correction table (`対応する評価書の項目 | ページ |
 /// 現在の評価書 | 修正案…`).
 pub fn is_correction_header(row: &Row) -> bool {
+    if row.cells.len() < 3 || !row.cells.iter().any(|c| c.starts_with("修正")) {
+        return false;
+    }
     let cells: Vec<&str> = row.filled_cells().collect();
     cells.len() >= 3
         && cells

@@ -9,6 +9,7 @@ mod corpus;
 mod crash_safety;
 mod escaping;
 mod incremental;
+#[cfg(unix)]
 mod integrity;
 mod limits;
 mod mutation;
