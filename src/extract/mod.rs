@@ -118,6 +118,10 @@ pub fn extract(
     let contractors = contractors::extract(doc_id, rows, &file_name, warnings);
     let provisions = provisions::extract(doc_id, rows, &file_name);
     let risk_ratings = risk_ratings::extract(doc_id, rows, form, &found, &file_name, warnings);
+    // Past its time, the document is failed by the pipeline: stop here.
+    if crate::limits::out_of_time() {
+        return (Records::default(), thresholds::Thresholds::default());
+    }
     let choices = choices::extract(doc_id, rows, &found);
     let thresholds = thresholds::extract(rows, &found);
     let changes = changes::extract(doc_id, rows, warnings);

@@ -406,11 +406,14 @@ pub(super) fn may_hold_checkbox(s: &str) -> bool {
 /// ```
 /// use hyokasho::normalize::mark_checkboxes;
 /// assert_eq!(mark_checkboxes("[ ○ ] 専用線 [ ] 紙 (○)接続しない"), "☑ 専用線 ☐ 紙 ☑ 接続しない");
+/// // In a list of parenthesised boxes, `( )` before an option is one too.
+/// assert_eq!(mark_checkboxes("( ) 紙 (○) 専用線 ( ) その他 ( )"), "☐ 紙 ☑ 専用線 ☐ その他 ( )");
 /// ```
 pub fn mark_checkboxes(s: &str) -> String {
     if !may_hold_checkbox(s) {
         return s.to_string();
     }
+    let paren_boxes = has_paren_tick(s);
     // Byte offsets into `s`, and text between marks copied a run at a time:
     // brackets are common in the forms' text, boxes much rarer.
     let mut out = String::with_capacity(s.len());
@@ -424,7 +427,7 @@ pub fn mark_checkboxes(s: &str) -> String {
             break;
         };
         let mark = match c {
-            '[' | '(' => bracket_box(&s[i..]),
+            '[' | '(' => bracket_box(&s[i..], paren_boxes),
             '☑' | '■' | '☒' => Some((CHECKED, c.len_utf8())),
             '☐' | '□' => Some((UNCHECKED, c.len_utf8())),
             '⬚' => Some((UNKNOWN_BOX, c.len_utf8())),
@@ -448,11 +451,29 @@ pub fn mark_checkboxes(s: &str) -> String {
     out
 }
 
+/// Whether a cell prints its boxes as parentheses (`(○) 専用線`): then an
+/// empty `( )` before an option is an unchecked box of the same list.
+fn has_paren_tick(s: &str) -> bool {
+    s.match_indices('(')
+        .any(|(i, _)| matches!(bracket_box(&s[i..], false), Some((CHECKED, _))))
+}
+
+/// Whether an empty `( )` is a box: an option follows it (not the end of a
+/// line, nor another box: `その他 ( )` is an empty detail field).
+fn option_follows(rest: &str) -> bool {
+    rest.trim_start_matches(' ')
+        .chars()
+        .next()
+        .is_some_and(|c| !matches!(c, '\n' | '(' | '[' | '☑' | '■' | '☒' | '☐' | '□' | '⬚'))
+}
+
 /// Reads a bracketed checkbox at the start of `s`: `[` or `(`, spaces, at
 /// most one mark character, spaces, the closing bracket, at most 13
 /// characters in all. `(` only with a tick inside, since `()` is an empty
-/// "その他 ()" field, not a box. Returns the mark and the bytes read.
-fn bracket_box(s: &str) -> Option<(char, usize)> {
+/// "その他 ()" field, not a box, unless the cell prints its boxes as
+/// parentheses (`paren_boxes`) and an option follows. Returns the mark and
+/// the bytes read.
+fn bracket_box(s: &str, paren_boxes: bool) -> Option<(char, usize)> {
     let mut chars = s.char_indices();
     let (_, open) = chars.next()?;
     let close = if open == '[' { ']' } else { ')' };
@@ -464,6 +485,7 @@ fn bracket_box(s: &str) -> Option<(char, usize)> {
                 Some('☐') | Some('□') => UNCHECKED,
                 Some(_) => CHECKED,
                 None if close == ']' => UNCHECKED,
+                None if paren_boxes && option_follows(&s[at + c.len_utf8()..]) => UNCHECKED,
                 None => return None,
             };
             return Some((mark, at + c.len_utf8()));
@@ -564,13 +586,14 @@ mod tests {
         if !s.contains(CHECKBOX_STARTS) {
             return s.to_string();
         }
+        let paren_boxes = has_paren_tick(s);
         let chars: Vec<char> = s.chars().collect();
         let mut out = String::with_capacity(s.len());
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
             let (mark, len) = match c {
-                '[' | '(' => bracket_box_chars(&chars[i..]).unwrap_or((None, 0)),
+                '[' | '(' => bracket_box_chars(&chars[i..], paren_boxes).unwrap_or((None, 0)),
                 '☑' | '■' | '☒' => (Some(CHECKED), 1),
                 '☐' | '□' => (Some(UNCHECKED), 1),
                 '⬚' => (Some(UNKNOWN_BOX), 1),
@@ -597,7 +620,7 @@ mod tests {
         out
     }
 
-    fn bracket_box_chars(chars: &[char]) -> Option<(Option<char>, usize)> {
+    fn bracket_box_chars(chars: &[char], paren_boxes: bool) -> Option<(Option<char>, usize)> {
         let close = if chars[0] == '[' { ']' } else { ')' };
         let mut i = 1;
         let mut inner = None;
@@ -618,6 +641,11 @@ mod tests {
             Some('☐') | Some('□') => UNCHECKED,
             Some(_) => CHECKED,
             None if close == ']' => UNCHECKED,
+            None if paren_boxes
+                && option_follows(&chars[i + 1..].iter().collect::<String>()) =>
+            {
+                UNCHECKED
+            }
             None => return None,
         };
         Some((Some(mark), i + 1))

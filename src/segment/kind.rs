@@ -104,8 +104,10 @@ pub fn identify(rows: &[Row]) -> Identity {
         Some(Err(())) => return by(Kind::Unknown, Evidence::HeadingsOfNoForm, None),
         None => {}
     }
+    // A change list names the form whose changes it lists.
+    let named_form = named.flatten().map(|f| f.name);
     if rows.iter().take(TITLE_ROWS).any(is_change_header) {
-        return by(Kind::ChangeList, Evidence::TableHeader, None);
+        return by(Kind::ChangeList, Evidence::TableHeader, named_form);
     }
     if rows.iter().take(TITLE_ROWS).any(is_correction_header) {
         return by(Kind::CorrectionTable, Evidence::TableHeader, None);

@@ -99,11 +99,9 @@ const CLOCK_EVERY: u64 = 4096;
 
 /// Fails once the document's time is up (`--timeout`).
 pub fn check_deadline(limits: &PdfLimits) -> Result<(), InterpError> {
+    // A signal stops a document as its time limit does.
     match limits.deadline {
-        Some(d) if std::time::Instant::now() > d.at => Err(InterpError::limit(format!(
-            "the document took longer than the time limit of {} s (--timeout)",
-            d.seconds
-        ))),
+        Some(d) if d.passed() => Err(InterpError::limit(d.exceeded())),
         _ => Ok(()),
     }
 }
