@@ -585,6 +585,13 @@ fn wraps(prev: &[Glyph], next: &[Glyph], right: f32) -> bool {
         // start of a line: the character before moves down with them.
         word = second.x1 - first.x0;
     }
+    if no_line_end(first.text)
+        && let Some(second) = next.get(1)
+    {
+        // Nor may a line end with an opening bracket: `(中` moves down
+        // together.
+        word = second.x1 - first.x0;
+    }
     if !is_cjk(first.text) {
         for pair in next.windows(2) {
             if pair[1].text.starts_with(' ')
@@ -593,7 +600,7 @@ fn wraps(prev: &[Glyph], next: &[Glyph], right: f32) -> bool {
             {
                 break;
             }
-            word = pair[1].x1 - first.x0;
+            word = word.max(pair[1].x1 - first.x0);
         }
     }
     // Cell padding and rounding: allow most of a character.
@@ -616,6 +623,14 @@ fn no_line_start(text: &str) -> bool {
     text.chars().next().is_some_and(|c| {
         "、。，．,.）)」』】〕〉》］｝・ー－ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々！？!?：；:;".contains(c)
     })
+}
+
+/// Opening brackets, which Japanese line breaking keeps off the end of a
+/// line.
+fn no_line_end(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| "（(「『【〔〈《［[｛{".contains(c))
 }
 
 fn is_cjk(text: &str) -> bool {
@@ -690,13 +705,15 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
     // The last table row written, by index into `out`, with its page and
     // layout.
     let mut last_table: Option<(usize, u32, PageRow)> = None;
-    // Rows that may be column headers: the first table rows of the pages
-    // so far, and rows of three or more short cells. One seen again at the
-    // top of a page is a column header the producer repeated.
-    let mut heads: Vec<String> = Vec::new();
+    // Column headers a producer repeats at the top of each page: a page's
+    // first table row that is the previous page's first table row, or a
+    // row of short header cells seen before.
+    let mut previous_head: Option<String> = None;
+    let mut header_like: Vec<String> = Vec::new();
     for (number, height, rows) in &laid {
         let mut line = 0u32;
         let mut first_table = true;
+        let mut head: Option<String> = None;
         let mut header_seen: Vec<String> = Vec::new();
         let title_keys = titles_on_first_page(rows, *height, &repeated, &kept_title);
         for row in rows {
@@ -706,11 +723,15 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
             if !row.free && first_table {
                 let key = margin_key(&row.cells);
                 let filled = row.cells.iter().filter(|c| !c.trim().is_empty()).count();
-                if filled >= 2 && heads.contains(&key) {
+                let repeated_head =
+                    previous_head.as_ref() == Some(&key) || header_like.contains(&key);
+                if head.is_none() {
+                    head = Some(key);
+                }
+                if filled >= 2 && repeated_head {
                     continue;
                 }
                 first_table = false;
-                heads.push(key);
                 if let Some((i, page, prev)) = &mut last_table
                     && *page + 1 == *number
                     && row.continues_after(prev, foot)
@@ -741,7 +762,7 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
             if !row.free {
                 last_table = Some((out.len(), *number, row.clone()));
                 if looks_like_header(&row.cells) {
-                    heads.push(margin_key(&row.cells));
+                    header_like.push(margin_key(&row.cells));
                 }
             }
             out.push(Line {
@@ -750,6 +771,7 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
                 cells: row.cells.clone(),
             });
         }
+        previous_head = head;
     }
     out
 }
