@@ -30,6 +30,17 @@ const TABLES: &[&str] = &[
     "incidents",
 ];
 const SKIPPED: &[&str] = &["doc_id", "page", "line", "path"];
+/// The document fields a PDF must share with its text (the title survives
+/// the removal of running headers that repeat it).
+const DOCUMENT_FIELDS: &[&str] = &[
+    "kind",
+    "form",
+    "assessment_no",
+    "title",
+    "organization",
+    "municipality",
+    "published_on",
+];
 
 /// One PDF's expected outcome.
 struct Expected {
@@ -269,6 +280,16 @@ fn every_producer_gives_the_records_and_text_of_its_original() {
             continue;
         }
         let mut found = Vec::new();
+        let text_record = docs.iter().find(|d| d["doc_id"] == text_doc);
+        for field in DOCUMENT_FIELDS {
+            let want = text_record.map(|d| d[*field].as_str()).unwrap_or("");
+            if squeeze(want) != squeeze(&doc[*field]) {
+                found.push(format!(
+                    "documents.{field}:\n    text: {want:?}\n    pdf:  {:?}",
+                    doc[*field]
+                ));
+            }
+        }
         for (name, all) in &tables {
             let of = |id: &str| all.iter().filter(|r| r["doc_id"] == id).collect::<Vec<_>>();
             found.extend(differences(name, &of(&text_doc), &of(&doc["doc_id"])));
