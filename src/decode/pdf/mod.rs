@@ -442,9 +442,11 @@ mod tests {
             |_| lopdf::Dictionary::new(),
         );
         let pages = pages(&bytes, &PdfLimits::default()).expect("pages");
+        // The two operators follow on along one baseline: one run.
         let texts: Vec<&str> = pages[0].runs.iter().map(|r| r.text.as_str()).collect();
-        assert_eq!(texts, ["長", "z"]);
-        assert_eq!(pages[0].runs[0].glyphs.len(), 2);
+        assert_eq!(texts, ["長z"]);
+        let ends: Vec<u32> = pages[0].runs[0].glyphs.iter().map(|g| g.text_end).collect();
+        assert_eq!(ends, [3, 3, 4]);
     }
 
     #[test]
