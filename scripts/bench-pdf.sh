@@ -11,7 +11,8 @@
 #
 # Usage: scripts/bench-pdf.sh [REPEAT] [PDF…]
 #   REPEAT  decodes of each file (default 20)
-#   PDF…    files (default: the text-layer PDF fixtures)
+#   PDF…    files (default: the text-layer PDF fixtures, those of other
+#           producers included)
 # Needs pdftotext (poppler-utils). Set CARGO_TARGET_DIR as for cargo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,8 @@ else
   files=(tests/fixtures/000_urayasu.calc.pdf tests/fixtures/001_kawasaki.calc.pdf
          tests/fixtures/003_matsudo.calc.pdf tests/fixtures/001_kawasaki.identity-h.pdf
          tests/fixtures/001_kawasaki.unijis-ucs2.pdf tests/fixtures/001_kawasaki.90ms-rksj.pdf
-         tests/fixtures/001_kawasaki.encrypted-aes256.pdf tests/fixtures/pdfjs/*.pdf)
+         tests/fixtures/001_kawasaki.encrypted-aes256.pdf tests/fixtures/pdfjs/*.pdf
+         tests/fixtures/producers/*.pdf)
 fi
 command -v pdftotext >/dev/null || { echo "pdftotext not found (apt-get install poppler-utils)" >&2; exit 1; }
 

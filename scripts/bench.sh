@@ -61,7 +61,7 @@ text_seeds=(corpus/*.txt tests/fixtures/*.sjis.txt tests/fixtures/*.eucjp.txt
 pdf_seeds=(tests/fixtures/000_urayasu.calc.pdf tests/fixtures/001_kawasaki.calc.pdf
            tests/fixtures/003_matsudo.calc.pdf tests/fixtures/001_kawasaki.identity-h.pdf
            tests/fixtures/001_kawasaki.unijis-ucs2.pdf tests/fixtures/001_kawasaki.90ms-rksj.pdf
-           tests/fixtures/001_kawasaki.encrypted-aes256.pdf)
+           tests/fixtures/001_kawasaki.encrypted-aes256.pdf tests/fixtures/producers/*.pdf)
 
 # Wall seconds, peak KiB and CPU seconds (user + system) of one command.
 measure() {

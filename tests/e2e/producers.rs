@@ -7,7 +7,8 @@
 //! text had spaces), and by the character-bigram F1 of its `rows` text
 //! (label and value, as `scripts/score-pdf.py` scores it). Every difference
 //! that remains is counted per file in [`EXPECTED`] with its reason; a file
-//! with more differences, or a lower F1, fails and prints them all.
+//! with another number of differences (more, or fewer: then the list is
+//! out of date), or a lower F1, fails and prints them all.
 
 use crate::common;
 
@@ -30,6 +31,17 @@ const TABLES: &[&str] = &[
     "incidents",
 ];
 const SKIPPED: &[&str] = &["doc_id", "page", "line", "path"];
+/// The document fields a PDF must share with its text (the title survives
+/// the removal of running headers that repeat it).
+const DOCUMENT_FIELDS: &[&str] = &[
+    "kind",
+    "form",
+    "assessment_no",
+    "title",
+    "organization",
+    "municipality",
+    "published_on",
+];
 
 /// One PDF's expected outcome.
 struct Expected {
@@ -53,6 +65,26 @@ struct Expected {
 /// the same 0.9947).
 const ECHO: &str = "echo rows of the text original are not printed";
 
+/// The change list of 003 restarts with its own column header at the top
+/// of a page, right under the header the browser repeats there: the two
+/// cannot be told apart, and the restated header is dropped with the
+/// repeated one (two header rows of the text missing; no record differs).
+const RESTATED: &str = "a restated column header at a page top is dropped as a repeated one";
+
+/// Writer cut system 2's ②システムの機能 after its first paragraph
+/// (`1. 宛名番号付番機能`) and redrew the borders: the first part ends a
+/// paragraph, the rest starts one, and the label cell is empty, as for a
+/// new row under a label spanning the break; so the rest is read as such a
+/// row and the system's functions keep the first line only.
+const PARAGRAPH_CUT: &str = "a row cut between paragraphs with redrawn borders is not joined";
+
+/// Writer cut a correction row of 004 after one line of every cell, each
+/// at a word boundary (`II 特定個人情報` / `ファイルの概要…`): no cell
+/// shows that it runs on, so the rest is read as a new record, and every
+/// later correction is one record off (90 field differences, all from
+/// this one cut).
+const WORD_CUT: &str = "a row cut after one line of each cell at word boundaries is not joined";
+
 const EXPECTED: &[Expected] = &[
     ok("000_urayasu.chromium-collapse.pdf", 0, 0.9995, ""),
     ok("000_urayasu.chromium-separate.pdf", 0, 0.9995, ""),
@@ -64,15 +96,15 @@ const EXPECTED: &[Expected] = &[
     ok("001_kawasaki.writer-docx.pdf", 0, 0.9945, ECHO),
     ok("001_kawasaki.uplatex.pdf", 0, 0.9945, ECHO),
     ok("003_matsudo.chromium-collapse.pdf", 0, 0.9995, ""),
-    ok("003_matsudo.chromium-separate.pdf", 0, 0.9995, ""),
-    ok("003_matsudo.writer-docx.pdf", 0, 0.9995, ""),
+    ok("003_matsudo.chromium-separate.pdf", 0, 0.999, RESTATED),
+    ok("003_matsudo.writer-docx.pdf", 1, 0.9995, PARAGRAPH_CUT),
     ok("003_matsudo.uplatex.pdf", 0, 0.9995, ""),
     ok("003_matsudo.gs-uplatex.pdf", 0, 0.9995, ""),
-    ok("003_matsudo.gs-letter-fit.pdf", 0, 0.9995, ""),
+    ok("003_matsudo.gs-letter-fit.pdf", 1, 0.9995, PARAGRAPH_CUT),
     ok("002_koshigaya.chromium-landscape.pdf", 0, 0.9935, ECHO),
     ok("002_koshigaya.writer-docx.pdf", 0, 0.9935, ECHO),
     ok("004_chiba.chromium-b5.pdf", 0, 0.9995, ""),
-    ok("004_chiba.writer-docx.pdf", 0, 0.9985, ""),
+    ok("004_chiba.writer-docx.pdf", 90, 0.998, WORD_CUT),
     Expected {
         file: "001_kawasaki.gs-chromium.pdf",
         status: "partial",
@@ -249,11 +281,21 @@ fn every_producer_gives_the_records_and_text_of_its_original() {
             continue;
         }
         let mut found = Vec::new();
+        let text_record = docs.iter().find(|d| d["doc_id"] == text_doc);
+        for field in DOCUMENT_FIELDS {
+            let want = text_record.map(|d| d[*field].as_str()).unwrap_or("");
+            if squeeze(want) != squeeze(&doc[*field]) {
+                found.push(format!(
+                    "documents.{field}:\n    text: {want:?}\n    pdf:  {:?}",
+                    doc[*field]
+                ));
+            }
+        }
         for (name, all) in &tables {
             let of = |id: &str| all.iter().filter(|r| r["doc_id"] == id).collect::<Vec<_>>();
             found.extend(differences(name, &of(&text_doc), &of(&doc["doc_id"])));
         }
-        if found.len() > e.differences {
+        if found.len() != e.differences {
             failures.push(format!(
                 "{}: {} differences, {} expected ({}):\n{}",
                 e.file,

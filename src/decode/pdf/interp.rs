@@ -163,6 +163,22 @@ pub struct Interp<'a> {
     /// The open marked-content sequences, each with its `/ActualText` if it
     /// has one.
     marked: Vec<Option<ActualText>>,
+    /// The run being built by a text-showing operator (its buffers reused).
+    scratch: TextRun,
+}
+
+/// Whether `next` goes on where `last` stops: same direction and size, on
+/// the same baseline, starting within a character of `last`'s end. One
+/// run per operator is not needed by the layout, which reads glyphs.
+fn continues_run(last: &TextRun, next: &TextRun) -> bool {
+    let (Some(a), Some(b)) = (last.glyphs.last(), next.glyphs.first()) else {
+        return false;
+    };
+    !last.vertical
+        && !next.vertical
+        && (last.size - next.size).abs() <= 0.01
+        && (a.y - b.y).abs() <= 0.01
+        && (b.x - (a.x + a.advance)).abs() <= last.size
 }
 
 /// The text a marked-content span says its glyphs stand for. Browsers wrap
@@ -242,6 +258,7 @@ pub fn page(
         },
         forms: Vec::new(),
         marked: Vec::new(),
+        scratch: TextRun::default(),
     };
     let mut content = Vec::new();
     let contents = dict.get(b"Contents").ok().map(|o| deref(doc, o));
@@ -522,12 +539,13 @@ impl<'a> Interp<'a> {
 
     /// Draws the glyphs of one text-showing operator as one run.
     fn show(&mut self, font: &Font, gs: &State, tm: &mut Matrix, items: &[Operand]) {
-        let mut run = TextRun {
-            text: String::new(),
-            glyphs: Vec::new(),
-            size: 0.0,
-            vertical: font.vertical,
-        };
+        // Built in a reused buffer: some writers (browsers) show every glyph
+        // with an operator of its own, and a run allocated per operator made
+        // allocation a third of their cost.
+        let mut run = std::mem::take(&mut self.scratch);
+        run.text.clear();
+        run.glyphs.clear();
+        run.vertical = font.vertical;
         let size = gs.size;
         for item in items {
             match item {
@@ -591,13 +609,23 @@ impl<'a> Interp<'a> {
                 _ => {}
             }
         }
-        if run.glyphs.is_empty() {
-            return;
+        if !run.glyphs.is_empty() {
+            let m = tm.then(&gs.ctm);
+            let (sx, sy) = m.apply_vec(0.0, size);
+            run.size = sx.hypot(sy);
+            match self.page.runs.last_mut() {
+                Some(last) if continues_run(last, &run) => {
+                    let base = last.text.len() as u32;
+                    last.text.push_str(&run.text);
+                    last.glyphs.extend(run.glyphs.iter().map(|g| GlyphPos {
+                        text_end: g.text_end + base,
+                        ..*g
+                    }));
+                }
+                _ => self.page.runs.push(run.clone()),
+            }
         }
-        let m = tm.then(&gs.ctm);
-        let (sx, sy) = m.apply_vec(0.0, size);
-        run.size = sx.hypot(sy);
-        self.page.runs.push(run);
+        self.scratch = run;
     }
 
     /// Ruling lines from a painted path.

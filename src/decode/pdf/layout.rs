@@ -585,6 +585,13 @@ fn wraps(prev: &[Glyph], next: &[Glyph], right: f32) -> bool {
         // start of a line: the character before moves down with them.
         word = second.x1 - first.x0;
     }
+    if no_line_end(first.text)
+        && let Some(second) = next.get(1)
+    {
+        // Nor may a line end with an opening bracket: `(中` moves down
+        // together.
+        word = second.x1 - first.x0;
+    }
     if !is_cjk(first.text) {
         for pair in next.windows(2) {
             if pair[1].text.starts_with(' ')
@@ -593,7 +600,7 @@ fn wraps(prev: &[Glyph], next: &[Glyph], right: f32) -> bool {
             {
                 break;
             }
-            word = pair[1].x1 - first.x0;
+            word = word.max(pair[1].x1 - first.x0);
         }
     }
     // Cell padding and rounding: allow most of a character.
@@ -616,6 +623,14 @@ fn no_line_start(text: &str) -> bool {
     text.chars().next().is_some_and(|c| {
         "、。，．,.）)」』】〕〉》］｝・ー－ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々！？!?：；:;".contains(c)
     })
+}
+
+/// Opening brackets, which Japanese line breaking keeps off the end of a
+/// line.
+fn no_line_end(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| "（(「『【〔〈《［[｛{".contains(c))
 }
 
 fn is_cjk(text: &str) -> bool {
@@ -690,13 +705,15 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
     // The last table row written, by index into `out`, with its page and
     // layout.
     let mut last_table: Option<(usize, u32, PageRow)> = None;
-    // Rows that may be column headers: the first table rows of the pages
-    // so far, and rows of three or more short cells. One seen again at the
-    // top of a page is a column header the producer repeated.
-    let mut heads: Vec<String> = Vec::new();
+    // Column headers a producer repeats at the top of each page: a page's
+    // first table row that is the previous page's first table row, or a
+    // row of short header cells seen before.
+    let mut previous_head: Option<String> = None;
+    let mut header_like: Vec<String> = Vec::new();
     for (number, height, rows) in &laid {
         let mut line = 0u32;
         let mut first_table = true;
+        let mut head: Option<String> = None;
         let mut header_seen: Vec<String> = Vec::new();
         let title_keys = titles_on_first_page(rows, *height, &repeated, &kept_title);
         for row in rows {
@@ -704,13 +721,17 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
                 continue;
             }
             if !row.free && first_table {
-                let key = margin_key(&row.cells);
+                let key = row_key(&row.cells);
                 let filled = row.cells.iter().filter(|c| !c.trim().is_empty()).count();
-                if filled >= 2 && heads.contains(&key) {
+                let repeated_head =
+                    previous_head.as_ref() == Some(&key) || header_like.contains(&key);
+                if head.is_none() {
+                    head = Some(key);
+                }
+                if filled >= 2 && repeated_head {
                     continue;
                 }
                 first_table = false;
-                heads.push(key);
                 if let Some((i, page, prev)) = &mut last_table
                     && *page + 1 == *number
                     && row.continues_after(prev, foot)
@@ -741,7 +762,7 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
             if !row.free {
                 last_table = Some((out.len(), *number, row.clone()));
                 if looks_like_header(&row.cells) {
-                    heads.push(margin_key(&row.cells));
+                    header_like.push(row_key(&row.cells));
                 }
             }
             out.push(Line {
@@ -750,8 +771,18 @@ pub fn assemble(pages: &[PageContent]) -> Vec<Line> {
                 cells: row.cells.clone(),
             });
         }
+        previous_head = head;
     }
     out
+}
+
+/// A table row's cells as one key, white space removed (digits kept: a
+/// header repeats exactly, a data row differs by its numbers).
+fn row_key(cells: &[String]) -> String {
+    cells
+        .iter()
+        .flat_map(|c| c.chars().filter(|c| !c.is_whitespace()).chain(['\t']))
+        .collect()
 }
 
 /// Whether a row could be a column header: three or more cells, every
@@ -1134,6 +1165,176 @@ mod tests {
         assert_eq!(grid.vertical.len(), 1, "{:?}", grid.vertical);
         assert!((grid.vertical[0].from - 76.5).abs() < 0.01);
         assert!((grid.vertical[0].to - 785.9).abs() < 0.01);
+    }
+
+    /// Vertical rules from `top` to `bottom` at each x, with horizontal
+    /// rules only where given: a table cut open at a page break.
+    fn columns(xs: &[f32], top: f32, bottom: f32, across: &[f32]) -> Vec<Rule> {
+        let mut rules: Vec<Rule> = xs
+            .iter()
+            .map(|&x| Rule {
+                x0: x,
+                y0: bottom,
+                x1: x,
+                y1: top,
+            })
+            .collect();
+        for &y in across {
+            rules.push(Rule {
+                x0: xs[0],
+                y0: y,
+                x1: xs[xs.len() - 1],
+                y1: y,
+            });
+        }
+        rules
+    }
+
+    #[test]
+    fn a_row_left_open_at_a_page_foot_joins_its_rest_on_the_next_page() {
+        // Page 1: a header row, then a row with no rule at its foot. Page 2:
+        // the rest, with no rule at its head, then a closed row.
+        let xs = [40.0, 100.0, 215.0];
+        let page1 = PageContent {
+            number: 1,
+            height: 842.0,
+            runs: vec![
+                run("令和4年", 42.0, 705.0, 10.0),
+                run("変更前の文章がページの", 102.0, 705.0, 10.0),
+                run("終わりで切れて", 102.0, 693.0, 10.0),
+            ],
+            rules: columns(&xs, 720.0, 60.0, &[720.0]),
+            ..PageContent::default()
+        };
+        let page2 = PageContent {
+            number: 2,
+            height: 842.0,
+            runs: vec![
+                run("次のページに続く。", 102.0, 770.0, 10.0),
+                run("令和5年", 42.0, 735.0, 10.0),
+                run("新しい行", 102.0, 735.0, 10.0),
+            ],
+            rules: columns(&xs, 790.0, 700.0, &[750.0, 700.0]),
+            ..PageContent::default()
+        };
+        let lines = assemble(&[page1, page2]);
+        let cells: Vec<&[String]> = lines.iter().map(|l| l.cells.as_slice()).collect();
+        assert_eq!(
+            cells,
+            [
+                &[
+                    "令和4年".to_string(),
+                    "変更前の文章がページの終わりで切れて\n次のページに続く。".to_string()
+                ][..],
+                &["令和5年".to_string(), "新しい行".to_string()][..],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_page_without_a_top_rule_starts_a_row_of_its_own() {
+        // Page 1 closes its last row; page 2 opens with no rule above its
+        // first row, which has a label: a new row.
+        let xs = [40.0, 100.0, 300.0];
+        let page = |n: u32, label: &str, top: f32, across: &[f32]| PageContent {
+            number: n,
+            height: 842.0,
+            runs: vec![
+                run(label, 42.0, top - 15.0, 10.0),
+                run("値", 102.0, top - 15.0, 10.0),
+            ],
+            rules: columns(&xs, top, top - 30.0, across),
+            ..PageContent::default()
+        };
+        let lines = assemble(&[
+            page(1, "①名称", 400.0, &[400.0, 370.0]),
+            page(2, "②機能", 790.0, &[760.0]),
+        ]);
+        let labels: Vec<&str> = lines.iter().map(|l| l.cells[0].as_str()).collect();
+        assert_eq!(labels, ["①名称", "②機能"]);
+    }
+
+    #[test]
+    fn a_column_header_repeated_on_the_next_page_is_dropped() {
+        let xs = [40.0, 100.0, 200.0, 300.0];
+        let page = |n: u32, row: &str| PageContent {
+            number: n,
+            height: 842.0,
+            runs: vec![
+                run("変更日", 42.0, 705.0, 10.0),
+                run("項目", 102.0, 705.0, 10.0),
+                run("変更前", 202.0, 705.0, 10.0),
+                run(row, 42.0, 685.0, 10.0),
+                run("内容", 102.0, 685.0, 10.0),
+                run("前", 202.0, 685.0, 10.0),
+            ],
+            rules: columns(&xs, 720.0, 680.0, &[720.0, 700.0, 680.0]),
+            ..PageContent::default()
+        };
+        let lines = assemble(&[page(1, "令和4年"), page(2, "令和5年")]);
+        let first: Vec<&str> = lines.iter().map(|l| l.cells[0].as_str()).collect();
+        assert_eq!(first, ["変更日", "令和4年", "令和5年"]);
+    }
+
+    #[test]
+    fn the_title_a_running_header_repeats_is_kept_once() {
+        let page = |n: u32| {
+            let mut runs = vec![
+                run("評価書の題名", 250.0, 820.0, 8.0),
+                run(&format!("本文{n}"), 100.0, 400.0, 10.0),
+                run(
+                    &format!("http://example.test/doc.html {n}/{}", 10 + n),
+                    50.0,
+                    20.0,
+                    8.0,
+                ),
+            ];
+            if n == 1 {
+                runs.push(run("評価書の題名", 200.0, 780.0, 15.0));
+            }
+            PageContent {
+                number: n,
+                height: 842.0,
+                runs,
+                ..PageContent::default()
+            }
+        };
+        let pages: Vec<PageContent> = (1..=3).map(page).collect();
+        let texts: Vec<String> = assemble(&pages).iter().map(|l| l.cells.join(" ")).collect();
+        assert_eq!(texts, ["評価書の題名", "本文1", "本文2", "本文3"]);
+    }
+
+    #[test]
+    fn margin_keys_mask_digit_runs_and_urls() {
+        let key = |s: &str| margin_key(&[s.to_string()]);
+        assert_eq!(key("7/31"), key("10/31"));
+        assert_eq!(key("- 9 -"), key("- 10 -"));
+        assert_eq!(
+            key("http://127.0.0.1:8765/a.html 1/13"),
+            key("http://127.0.0.1:8765/a.html 12/13")
+        );
+        assert_ne!(key("1. 基本情報"), key("2. 特定個人情報"));
+        assert_ne!(key("本文"), key("目次"));
+    }
+
+    #[test]
+    fn squeezed_brackets_keep_their_order() {
+        // `「` is pulled half a character into `(`: its box starts first.
+        let glyph = |text: &'static str, x0: f32, w: f32| Glyph {
+            x0,
+            x1: x0 + w,
+            y: 100.0,
+            size: 8.5,
+            text,
+        };
+        let glyphs = vec![
+            glyph("ム", 277.4, 8.5),
+            glyph("(", 285.9, 3.1),
+            glyph("「", 284.8, 8.5),
+            glyph("宛", 293.3, 8.5),
+        ];
+        let lines = lines_of(glyphs);
+        assert_eq!(line_text(&lines[0]), "ム(「宛");
     }
 
     #[test]

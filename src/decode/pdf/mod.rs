@@ -172,23 +172,23 @@ pub fn decode(bytes: &[u8], limits: &PdfLimits) -> Result<Decoded, DecodeError> 
 /// (see [`radicals`]); a note says how many and where the first was.
 fn map_radicals(lines: &mut [super::Line]) -> Option<Warning> {
     let mut count = 0u32;
-    let mut first: Option<(Option<u32>, u32)> = None;
+    let mut first: Option<(Option<u32>, u32, (char, char))> = None;
     for line in lines.iter_mut() {
         for cell in &mut line.cells {
-            if let Some((mapped, n)) = radicals::map(cell) {
+            if let Some((mapped, n, pair)) = radicals::map(cell) {
                 *cell = mapped;
                 count += n;
-                first.get_or_insert((line.page, line.line));
+                first.get_or_insert((line.page, line.line, pair));
             }
         }
     }
-    let (page, line) = first?;
+    let (page, line, (from, to)) = first?;
     Some(
         Warning::new(
             "radicals_mapped",
             format!(
                 "{count} CJK radical code points from the PDF's text layer were read as the \
-                 kanji they stand for (⻑ → 長; first on page {})",
+                 kanji they stand for (first on page {}: {from} → {to})",
                 page.unwrap_or(0)
             ),
         )
@@ -421,9 +421,11 @@ mod tests {
             |_| lopdf::Dictionary::new(),
         );
         let pages = pages(&bytes, &PdfLimits::default()).expect("pages");
+        // The two operators follow on along one baseline: one run.
         let texts: Vec<&str> = pages[0].runs.iter().map(|r| r.text.as_str()).collect();
-        assert_eq!(texts, ["長", "z"]);
-        assert_eq!(pages[0].runs[0].glyphs.len(), 2);
+        assert_eq!(texts, ["長z"]);
+        let ends: Vec<u32> = pages[0].runs[0].glyphs.iter().map(|g| g.text_end).collect();
+        assert_eq!(ends, [3, 3, 4]);
     }
 
     #[test]

@@ -16,8 +16,9 @@ pub struct GlyphPos {
     pub text_end: u32,
 }
 
-/// A run of glyphs drawn by one text-showing operator with one font.
-#[derive(Debug, Clone, PartialEq)]
+/// A run of glyphs drawn with one font size along one baseline: by one
+/// text-showing operator, or by several that follow on from each other.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextRun {
     /// The Unicode text of all glyphs, in drawing order. Glyphs that could
     /// not be mapped are written as U+FFFD and counted in

@@ -34,9 +34,10 @@ fn is_japanese(c: char) -> bool {
         | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{2E80}'..='\u{2FDF}')
 }
 
-/// The text with its radicals and look-alikes mapped, and how many were,
-/// or `None` when nothing changed (the common case costs one scan).
-pub fn map(text: &str) -> Option<(String, u32)> {
+/// The text with its radicals and look-alikes mapped, how many were, and
+/// the first mapping made; `None` when nothing changed (the common case
+/// costs one scan).
+pub fn map(text: &str) -> Option<(String, u32, (char, char))> {
     let needs = |c: char| ('\u{2E80}'..='\u{2FDF}').contains(&c) || c == '\u{2027}';
     if !text.chars().any(needs) {
         return None;
@@ -44,6 +45,7 @@ pub fn map(text: &str) -> Option<(String, u32)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut count = 0;
+    let mut first = None;
     for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
         let next = chars.get(i + 1).copied();
@@ -59,11 +61,12 @@ pub fn map(text: &str) -> Option<(String, u32)> {
             Some(to) => {
                 out.push(to);
                 count += 1;
+                first.get_or_insert((c, to));
             }
             None => out.push(c),
         }
     }
-    (count > 0).then_some((out, count))
+    first.map(|pair| (out, count, pair))
 }
 
 #[cfg(test)]
@@ -72,12 +75,14 @@ mod tests {
 
     #[test]
     fn radicals_among_kanji_become_kanji() {
-        assert_eq!(map("川崎市⻑"), Some(("川崎市長".into(), 1)));
-        assert_eq!(map("住⺠基本台帳"), Some(("住民基本台帳".into(), 1)));
-        assert_eq!(map("松⼾市"), Some(("松戸市".into(), 1)));
-        assert_eq!(map("⻭周疾患"), Some(("歯周疾患".into(), 1)));
-        assert_eq!(map("⼈⼝"), Some(("人口".into(), 2)));
-        assert_eq!(map("・国税‧地方税"), Some(("・国税・地方税".into(), 1)));
+        let text = |s: &str| map(s).map(|(t, n, _)| (t, n));
+        assert_eq!(text("川崎市⻑"), Some(("川崎市長".into(), 1)));
+        assert_eq!(text("住⺠基本台帳"), Some(("住民基本台帳".into(), 1)));
+        assert_eq!(text("松⼾市"), Some(("松戸市".into(), 1)));
+        assert_eq!(text("⻭周疾患"), Some(("歯周疾患".into(), 1)));
+        assert_eq!(text("⼈⼝"), Some(("人口".into(), 2)));
+        assert_eq!(text("・国税‧地方税"), Some(("・国税・地方税".into(), 1)));
+        assert_eq!(map("松⼾市").map(|(_, _, p)| p), Some(('⼾', '戸')));
     }
 
     #[test]
