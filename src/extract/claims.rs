@@ -78,7 +78,9 @@ fn is_rating_row(row: &Row) -> bool {
     let Some(first) = row.filled_cells().next() else {
         return false;
     };
-    normalize::compact(first).contains("リスクへの対策は十分か")
+    // Every row passes here: the cheap test first.
+    first.contains("十分か")
+        && normalize::compact(first).contains("リスクへの対策は十分か")
         && answers(&row.cells.join(" "))
             .iter()
             .any(|(_, a)| normalize::non_placeholder(a).is_some())
@@ -86,6 +88,9 @@ fn is_rating_row(row: &Row) -> bool {
 
 /// The name a `①システムの名称` row gives.
 fn system_name(row: &Row) -> Option<String> {
+    if !row.cells.iter().any(|c| c.contains("システムの名称")) {
+        return None;
+    }
     let f = field(row)?;
     let (_, label) = f.parts();
     if label != "システムの名称" {

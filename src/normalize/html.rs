@@ -275,8 +275,11 @@ fn entity(name: &str) -> Option<char> {
 /// a line; their cells are the row's cells, as tabs are elsewhere.
 pub fn table_row_cells(line: &str) -> Option<Vec<String>> {
     let t = line.trim();
-    let lower = t.get(..3)?.to_ascii_lowercase();
-    if lower != "<tr" || !t.to_ascii_lowercase().ends_with("</tr>") {
+    // Runs on every single-cell line: no copy unless it is a row.
+    let is_row = t.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("<tr"))
+        && t.len() >= 5
+        && t.get(t.len() - 5..).is_some_and(|e| e.eq_ignore_ascii_case("</tr>"));
+    if !is_row {
         return None;
     }
     let mut cells = Vec::new();
