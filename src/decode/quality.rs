@@ -43,7 +43,10 @@ pub fn check(lines: &[Line]) -> Option<Warning> {
         for cell in &line.cells {
             // Runs on every cell of every document: only cells holding a
             // lead byte of an implausible character are looked at closely.
-            if !cell.bytes().any(|b| matches!(b, 0xC2..=0xCD | 0xEE | 0xEF | 0xF3 | 0xF4)) {
+            if !cell
+                .bytes()
+                .any(|b| matches!(b, 0xC2..=0xCD | 0xEE | 0xEF | 0xF3 | 0xF4))
+            {
                 p.2 += cell.chars().filter(|c| !c.is_whitespace()).count();
                 continue;
             }

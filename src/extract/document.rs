@@ -117,7 +117,11 @@ pub fn cover_facts(seg: &Segmented) -> CoverFacts {
             .title
             .as_deref()
             .is_some_and(|t| t.contains("(案)") || t.contains("（案）"));
-    facts.municipality = facts.organization.as_deref().and_then(municipality_of);
+    facts.municipality = facts
+        .organization
+        .as_deref()
+        .and_then(municipality_of)
+        .or_else(|| facts.title.as_deref().and_then(title_body));
     if facts.municipality.is_none() {
         facts.municipality = declared_body(&cover).or_else(|| most_named_body(&seg.rows));
         facts.municipality_inferred = facts.municipality.is_some();
@@ -197,27 +201,41 @@ fn declared_body(cover: &[&Row]) -> Option<String> {
         .find_map(|r| DECLARATION.captures(&r.value).map(|c| c[1].to_string()))
 }
 
+/// The body a title starts with (`紅葉町 国民年金に関する事務 …変更箇所`).
+fn title_body(title: &str) -> Option<String> {
+    let m = PLACE.find(title).filter(|m| m.start() == 0)?;
+    let after = title[m.end()..].chars().next();
+    // The name ends there: `松戸市 予防接種…`, not `市町村民税…`.
+    (after.is_none_or(|c| c.is_whitespace()) && is_body_name(m.as_str()))
+        .then(|| m.as_str().to_string())
+}
+
+/// Words before 市/町/村 that make no body's name (`本市`, `転出元市町村`).
+const NOT_NAMES: &[&str] = &[
+    "本", "当", "同", "各", "他", "全", "区", "市", "町", "都", "該", "転出", "転入", "元", "先",
+];
+
+/// Whether a `…市` / `…町` / `…村` found in text names a body.
+fn is_body_name(name: &str) -> bool {
+    let stem = &name[..name.len() - '市'.len_utf8()];
+    stem.chars().count() >= 2
+        && !NOT_NAMES
+            .iter()
+            .any(|n| stem.starts_with(n) || stem.ends_with(n))
+        && !name.contains("町村")
+}
+
 static PLACE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\p{Han}{1,3}[市町村]").expect("valid regex"));
 
 /// The municipality most often named in a document without a cover
 /// (change lists, correction tables): `浦安市`, `千葉市`.
 fn most_named_body(rows: &[Row]) -> Option<String> {
-    const NOT_NAMES: &[&str] = &[
-        "本", "当", "同", "各", "他", "全", "区", "市", "町", "都", "該", "転出", "転入", "元",
-        "先",
-    ];
     let mut counts: Vec<(String, usize, usize)> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         for m in PLACE.find_iter(&row.value) {
             let name = m.as_str();
-            let stem = &name[..name.len() - '市'.len_utf8()];
-            if stem.chars().count() < 2
-                || NOT_NAMES
-                    .iter()
-                    .any(|n| stem.starts_with(n) || stem.ends_with(n))
-                || name.contains("町村")
-            {
+            if !is_body_name(name) {
                 continue;
             }
             match counts.iter_mut().find(|(n, _, _)| n == name) {

@@ -641,9 +641,7 @@ mod tests {
             Some('☐') | Some('□') => UNCHECKED,
             Some(_) => CHECKED,
             None if close == ']' => UNCHECKED,
-            None if paren_boxes
-                && option_follows(&chars[i + 1..].iter().collect::<String>()) =>
-            {
+            None if paren_boxes && option_follows(&chars[i + 1..].iter().collect::<String>()) => {
                 UNCHECKED
             }
             None => return None,

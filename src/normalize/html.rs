@@ -278,7 +278,8 @@ pub fn table_row_cells(line: &str) -> Option<Vec<String>> {
     // Runs on every single-cell line: no copy unless it is a row.
     let is_row = t.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("<tr"))
         && t.len() >= 5
-        && t.get(t.len() - 5..).is_some_and(|e| e.eq_ignore_ascii_case("</tr>"));
+        && t.get(t.len() - 5..)
+            .is_some_and(|e| e.eq_ignore_ascii_case("</tr>"));
     if !is_row {
         return None;
     }
