@@ -133,6 +133,7 @@ pub const WARNING_CODES: &[WarningCode] = codes![
     "unreadable_date" Doubtful: "a date cell could not be read as a date",
     "unreadable_number" Doubtful: "a cell that holds a number (評価書番号, a correction's ページ) is not one; its text is in rows",
     "unreadable_submission" Doubtful: "a 提出時期 cell is neither 事前 nor 事後",
+    "row_without_page" Doubtful: "a correction row with no ページ, which every row of the form has: perhaps the rest of the row before, cut at a page break",
     "continuation_row" Note: "a change row with no 項目 was read as the continuation of the row before",
     "missing_header" Doubtful: "a table without a header row: its columns were read by position",
     "extra_columns" Doubtful: "a correction table has more revision columns than the table keeps",

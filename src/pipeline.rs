@@ -178,7 +178,14 @@ fn build(name: &str, doc_id: &str, decoded: Decoded) -> DocOutput {
         mut warnings,
     } = decoded;
     let seg = segment::segment(lines);
-    if seg.evidence == segment::Evidence::Nothing && status == Status::Ok {
+    // A text that could not be read well (garbled, undecodable) may be an
+    // assessment all the same: it is doubtful, never skipped.
+    let read_well = status == Status::Ok
+        && !warnings.iter().any(|w| {
+            crate::diag::warning_code(w.code)
+                .is_some_and(|c| c.severity == crate::diag::Severity::Doubtful)
+        });
+    if seg.evidence == segment::Evidence::Nothing && read_well {
         return skipped(name, doc_id, format, encoding, pages);
     }
     warnings.extend(seg.warnings.iter().cloned());

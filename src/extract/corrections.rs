@@ -106,6 +106,11 @@ struct Layout {
 }
 
 impl Layout {
+    /// Whether the table has a ページ column.
+    fn has_page_column(&self) -> bool {
+        self.cols.contains(&Some(Col::PageRef))
+    }
+
     /// The official order, used until a header row is seen.
     fn positional() -> Self {
         Layout {
@@ -274,6 +279,17 @@ pub fn extract(doc_id: &str, rows: &[Row], warnings: &mut Vec<Warning>) -> Vec<C
             }
             pages
         });
+        // Every row of the form names its page; one without is most often
+        // the rest of the row before, cut where the page broke.
+        if value(page_ref).is_none() && layout.has_page_column() {
+            warnings.push(
+                Warning::new(
+                    "row_without_page",
+                    "a correction row with no ページ: it may be the continuation of the row before",
+                )
+                .at(row.page, Some(row.line)),
+            );
+        }
         let label = |i: usize| layout.revision_labels.get(i).cloned();
         out.push(Correction {
             doc_id: doc_id.to_string(),
