@@ -290,8 +290,7 @@ pub fn risk_mapping() -> Vec<(&'static str, &'static str, Vec<String>)> {
                     form::versions(*k)
                         .next()
                         .map(|f| {
-                            f.risks
-                                .iter()
+                            f.all_risks()
                                 .filter(|s| s.code == r.code)
                                 .map(|s| f.risk_place(s.item, s.no))
                                 .collect::<Vec<_>>()

@@ -129,7 +129,8 @@ pub const CANONICAL_RISKS: &[CanonicalRisk] = &[
     canon("HUMAN-R1", 8, 1, "人為的ミスが発生するリスク"),
 ];
 
-const FULL_RISKS: &[RiskSpec] = &[
+/// 様式3 and 様式4 number their risks of III.2–III.5 alike.
+const HEADED_RISKS_2_TO_5: &[RiskSpec] = &[
     risk(2, 1, "III-2-R1"),
     risk(2, 2, "III-2-R2"),
     risk(2, 3, "III-2-R3"),
@@ -143,6 +144,16 @@ const FULL_RISKS: &[RiskSpec] = &[
     risk(5, 1, "III-5-R1"),
     risk(5, 2, "III-5-R2"),
     risk(5, 3, "III-5-R3"),
+];
+
+/// …and III.7.
+const HEADED_RISKS_7: &[RiskSpec] = &[
+    risk(7, 1, "III-7-R1"),
+    risk(7, 2, "III-7-R2"),
+    risk(7, 3, "III-7-R3"),
+];
+
+const FULL_RISKS_6: &[RiskSpec] = &[
     risk(6, 0, "III-6-R0"),
     risk(6, 1, "III-6-R1"),
     risk(6, 2, "III-6-R2"),
@@ -151,32 +162,13 @@ const FULL_RISKS: &[RiskSpec] = &[
     risk(6, 5, "III-6-R5"),
     risk(6, 6, "III-6-R6"),
     risk(6, 7, "III-6-R7"),
-    risk(7, 1, "III-7-R1"),
-    risk(7, 2, "III-7-R2"),
-    risk(7, 3, "III-7-R3"),
 ];
 
-/// 様式3: as 様式4 but III.6 has only 目的外の入手 and 不正な提供.
-const PRIORITY_RISKS: &[RiskSpec] = &[
-    risk(2, 1, "III-2-R1"),
-    risk(2, 2, "III-2-R2"),
-    risk(2, 3, "III-2-R3"),
-    risk(2, 4, "III-2-R4"),
-    risk(3, 1, "III-3-R1"),
-    risk(3, 2, "III-3-R2"),
-    risk(3, 3, "III-3-R3"),
-    risk(3, 4, "III-3-R4"),
-    risk(4, 0, "III-4-R0"),
-    risk(5, 0, "III-5-R0"),
-    risk(5, 1, "III-5-R1"),
-    risk(5, 2, "III-5-R2"),
-    risk(5, 3, "III-5-R3"),
+/// 様式3's III.6 has only 目的外の入手 and 不正な提供 (様式4's リスク5).
+const PRIORITY_RISKS_6: &[RiskSpec] = &[
     risk(6, 0, "III-6-R0"),
     risk(6, 1, "III-6-R1"),
     risk(6, 2, "III-6-R5"),
-    risk(7, 1, "III-7-R1"),
-    risk(7, 2, "III-7-R2"),
-    risk(7, 3, "III-7-R3"),
 ];
 
 /// 様式2 IV: one question per risk, numbered by order in the item.
@@ -194,21 +186,8 @@ const BASIC_RISKS: &[RiskSpec] = &[
     risk(7, 1, "III-7-R1"),
 ];
 
-/// 様式2 with 人手を介在させる作業 (IV.8).
-const BASIC_REVISED_RISKS: &[RiskSpec] = &[
-    risk(2, 1, "III-2-R1"),
-    risk(3, 1, "III-3-R1"),
-    risk(3, 2, "III-3-R2"),
-    risk(4, 0, "III-4-R0"),
-    risk(4, 1, "III-4-R0"),
-    risk(5, 0, "III-5-R0"),
-    risk(5, 1, "III-5-R1"),
-    risk(6, 0, "III-6-R0"),
-    risk(6, 1, "III-6-R1"),
-    risk(6, 2, "III-6-R5"),
-    risk(7, 1, "III-7-R1"),
-    risk(8, 1, "HUMAN-R1"),
-];
+/// 様式2's later IV.8 人手を介在させる作業.
+const BASIC_HUMAN_RISKS: &[RiskSpec] = &[risk(8, 1, "HUMAN-R1")];
 
 const FULL_PARTS: &[PartSpec] = &[
     part("I", Part::BasicInfo, &["基本情報"]),
@@ -287,7 +266,7 @@ pub const FORMS: &[Form] = &[
         names_listed: false,
         risk_numeral: "III",
         risk_numbering: RiskNumbering::Headed,
-        risks: FULL_RISKS,
+        risks: &[HEADED_RISKS_2_TO_5, FULL_RISKS_6, HEADED_RISKS_7],
         not_applicable: HEADED_NA,
     },
     Form {
@@ -299,7 +278,7 @@ pub const FORMS: &[Form] = &[
         names_listed: false,
         risk_numeral: "III",
         risk_numbering: RiskNumbering::Headed,
-        risks: PRIORITY_RISKS,
+        risks: &[HEADED_RISKS_2_TO_5, PRIORITY_RISKS_6, HEADED_RISKS_7],
         not_applicable: PRIORITY_NA,
     },
     Form {
@@ -311,7 +290,7 @@ pub const FORMS: &[Form] = &[
         names_listed: true,
         risk_numeral: "IV",
         risk_numbering: RiskNumbering::Questions,
-        risks: BASIC_REVISED_RISKS,
+        risks: &[BASIC_RISKS, BASIC_HUMAN_RISKS],
         not_applicable: BASIC_NA,
     },
     Form {
@@ -323,7 +302,7 @@ pub const FORMS: &[Form] = &[
         names_listed: true,
         risk_numeral: "IV",
         risk_numbering: RiskNumbering::Questions,
-        risks: BASIC_RISKS,
+        risks: &[BASIC_RISKS],
         not_applicable: BASIC_NA,
     },
 ];

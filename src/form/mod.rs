@@ -150,7 +150,8 @@ pub struct Form {
     /// The numeral of the risk part, for `form_risk_code`.
     pub risk_numeral: &'static str,
     pub risk_numbering: RiskNumbering,
-    pub risks: &'static [RiskSpec],
+    /// The form's risks, in groups that forms share.
+    pub risks: &'static [&'static [RiskSpec]],
     /// The items of the risk part that can be marked not applicable, with
     /// the marks that say so (compact) and the risks each mark covers.
     pub not_applicable: &'static [NotApplicable],
@@ -188,8 +189,13 @@ impl Form {
 
     /// The form's risks of one item of its risk part.
     pub fn risks_of(&self, item: u32) -> impl Iterator<Item = &'static RiskSpec> + use<> {
-        let risks: &'static [RiskSpec] = self.risks;
-        risks.iter().filter(move |r| r.item == item)
+        self.all_risks().filter(move |r| r.item == item)
+    }
+
+    /// Every risk of the form.
+    pub fn all_risks(&self) -> impl Iterator<Item = &'static RiskSpec> + use<> {
+        let groups: &'static [&'static [RiskSpec]] = self.risks;
+        groups.iter().flat_map(|g| g.iter())
     }
 
     /// `form_risk_code`: the risk's place in this form.
@@ -279,7 +285,7 @@ mod tests {
     #[test]
     fn every_form_risk_has_one_canonical_risk() {
         for f in FORMS {
-            for r in f.risks {
+            for r in f.all_risks() {
                 assert!(canonical(r.code).is_some(), "{} {}", f.name, r.code);
             }
             for na in f.not_applicable {
@@ -313,9 +319,9 @@ mod tests {
     #[test]
     fn basic_versions_by_their_marks() {
         let later = version_of(Kind::BasicAssessment, &|p| p == "人手を介在させる作業").unwrap();
-        assert!(later.risks.iter().any(|r| r.code == "HUMAN-R1"));
+        assert!(later.all_risks().any(|r| r.code == "HUMAN-R1"));
         let older = version_of(Kind::BasicAssessment, &|_| false).unwrap();
-        assert!(older.risks.iter().all(|r| r.code != "HUMAN-R1"));
+        assert!(older.all_risks().all(|r| r.code != "HUMAN-R1"));
         assert_eq!(older.risk_place(3, 2), "IV-3-Q2");
     }
 }

@@ -260,7 +260,7 @@ mod tests {
         assert_eq!(s.form_version.as_deref(), Some("令和6年4月 様式2"));
         assert!(
             s.spec
-                .is_some_and(|f| f.risks.iter().any(|r| r.code == "HUMAN-R1"))
+                .is_some_and(|f| f.all_risks().any(|r| r.code == "HUMAN-R1"))
         );
     }
 
