@@ -186,6 +186,10 @@ fn prepare(line: Line) -> Row {
     let raw = line.cells.join("\t");
     // A line that is one HTML table row holds its cells in `<td>`s.
     let split = match line.cells.as_slice() {
+        // A PDF's columns come from its layout; a text shows them as it can.
+        [one] if line.page.is_none() => {
+            normalize::table_row_cells(one).or_else(|| cells_of_line(one))
+        }
         [one] => normalize::table_row_cells(one),
         _ => None,
     };
@@ -221,6 +225,83 @@ fn prepare(line: Line) -> Row {
         file_no: 0,
         is_header: false,
     }
+}
+
+/// The cells of a text line that has no tabs but shows its columns another
+/// way: a markdown table row (`| 変更日 | 項目 |`), columns set apart by
+/// runs of spaces (text laid out as printed), or a label and its value
+/// joined by a full-width colon (`評価書番号：3`). `None` for any other line.
+fn cells_of_line(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    if t.len() > 2 && t.starts_with('|') && t.ends_with('|') {
+        let inner = &t[1..t.len() - 1];
+        let cells: Vec<String> = inner.split('|').map(|c| c.trim().to_string()).collect();
+        // `|---|:---:|` only separates the header from the body.
+        if cells
+            .iter()
+            .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')))
+        {
+            return Some(Vec::new());
+        }
+        return (cells.len() > 1).then_some(cells);
+    }
+    // `Ⅱ　　しきい値判断項目`, `１．　　対象人数`: a numbering and its title
+    // set apart are one heading, not two columns.
+    let columns: Vec<String> = split_at_gaps(t);
+    let numbering = |c: &str| {
+        c.chars().all(|ch| {
+            ch.is_numeric()
+                || matches!(
+                    ch,
+                    '.' | '．' | '(' | ')' | '（' | '）' | 'I' | 'V' | 'Ⅰ'..='Ⅻ'
+                )
+        })
+    };
+    if columns.len() > 1 && heading::top_section(t).is_none() && !numbering(&columns[0]) {
+        return Some(columns);
+    }
+    let (label, value) = t.split_once('：')?;
+    let label = label.trim();
+    let plausible = (1..=30).contains(&label.chars().count())
+        && !label.contains(['。', '、', ' ', '\u{3000}'])
+        && !label.starts_with(['・', '※', '(', '（'])
+        // `リスク1：…` and `事案1：…` are headings with their titles.
+        && !label.starts_with("リスク")
+        && !label.starts_with("事案");
+    (plausible && !value.trim().is_empty())
+        .then(|| vec![label.to_string(), value.trim().to_string()])
+}
+
+/// A line split where three or more spaces (or two ideographic spaces) set
+/// its columns apart.
+fn split_at_gaps(t: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut gap_start = None;
+    let mut gap = 0;
+    for (i, c) in t.char_indices() {
+        let width = match c {
+            ' ' => 1,
+            '\u{3000}' => 2,
+            _ => 0,
+        };
+        if width > 0 {
+            if gap == 0 {
+                gap_start = Some(i);
+            }
+            gap += width;
+            continue;
+        }
+        if gap >= 3
+            && let Some(g) = gap_start
+        {
+            out.push(t[start..g].to_string());
+            start = i;
+        }
+        gap = 0;
+    }
+    out.push(t[start..].trim_end().to_string());
+    out
 }
 
 /// Removes markdown that text renderings add around whole cells: heading
