@@ -32,15 +32,19 @@ pub fn check(
         .iter()
         .filter_map(|s| s.name.as_deref().map(normalize::compact))
         .collect();
-    for row in rows.iter().filter(|r| r.heading.is_none() && !r.is_header) {
+    for (i, row) in rows.iter().enumerate() {
+        if row.heading.is_some() || row.is_header {
+            continue;
+        }
+        let next = rows.get(i + 1).filter(|n| n.heading.is_none());
         let here = at(row.page, row.line);
         let shape = if row.part == Part::Changes {
             (is_change_row(row) && !change_rows.contains(&here)).then_some("a dated change row")
         } else if row.part.is_table() {
             None
-        } else if is_rating_row(row) && !rating_rows.contains(&here) {
+        } else if is_rating_row(row, next) && !rating_rows.contains(&here) {
             Some("a リスクへの対策は十分か rating")
-        } else if let Some(name) = system_name(row)
+        } else if let Some(name) = system_name(row, next)
             && !system_rows.contains(&here)
             && !system_names.contains(&normalize::compact(&name))
         {
@@ -73,30 +77,50 @@ fn is_change_row(row: &Row) -> bool {
             .is_some_and(|c| normalize::iso_if_only_date(c).is_some())
 }
 
-/// A rating: the question in the first cell, a filled answer on the row.
-fn is_rating_row(row: &Row) -> bool {
+/// A rating: the question in the first cell, and a grade given on its row
+/// or on the next line (`【十分である】` under the question), the options
+/// offered left out.
+fn is_rating_row(row: &Row, next: Option<&Row>) -> bool {
     let Some(first) = row.filled_cells().next() else {
         return false;
     };
     // Every row passes here: the cheap test first.
-    first.contains("十分か")
-        && normalize::compact(first).contains("リスクへの対策は十分か")
-        && answers(&row.cells.join(" "))
+    if !(first.contains("十分か") && normalize::compact(first).contains("リスクへの対策は十分か"))
+    {
+        return false;
+    }
+    let answered = |text: &str| {
+        let before_options = text.split("選択肢").next().unwrap_or("");
+        ["特に力を入れている", "十分である", "課題が残されている"]
+            .iter()
+            .any(|g| before_options.contains(g))
+    };
+    let own: Vec<&str> = row.filled_cells().skip(1).collect();
+    answered(&own.join(" "))
+        || answers(&row.cells.join(" "))
             .iter()
             .any(|(_, a)| normalize::non_placeholder(a).is_some())
+        || (own.is_empty()
+            && next.is_some_and(|n| n.filled_cells().count() == 1 && answered(&n.value)))
 }
 
 /// The name a `①システムの名称` row gives.
-fn system_name(row: &Row) -> Option<String> {
+/// The name a `①システムの名称` row gives, beside the label or on the
+/// next line.
+fn system_name(row: &Row, next: Option<&Row>) -> Option<String> {
     if !row.cells.iter().any(|c| c.contains("システムの名称")) {
         return None;
     }
-    let f = field(row)?;
-    let (_, label) = f.parts();
-    if label != "システムの名称" {
-        return None;
+    if let Some(f) = field(row) {
+        let (_, label) = f.parts();
+        return (label == "システムの名称").then(|| f.text()).flatten();
     }
-    f.text()
+    let alone = row.filled_cells().collect::<Vec<_>>();
+    let (_, label) = super::field::label_parts(alone.first()?);
+    (alone.len() == 1 && label == "システムの名称")
+        .then(|| next.filter(|n| n.filled_cells().count() == 1))
+        .flatten()
+        .and_then(|n| normalize::non_placeholder(&n.value).map(str::to_string))
 }
 
 #[cfg(test)]
