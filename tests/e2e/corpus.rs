@@ -227,3 +227,24 @@ fn schema_doc_is_current() {
         "regenerate: hyokasho schema --markdown > docs/schema.md"
     );
 }
+
+/// The README's first command writes into `output/`, and a run refuses a
+/// folder holding files it did not write: the repository must not ship any
+/// there.
+#[test]
+fn the_default_output_folder_holds_nothing_the_tool_would_refuse() {
+    let known = hyokasho::emit::publish::known_names();
+    let tracked = std::process::Command::new("git")
+        .args(["ls-files", "output"])
+        .current_dir(root())
+        .output();
+    // Outside a git checkout (a source tarball) there is nothing to check.
+    let Ok(tracked) = tracked else { return };
+    for name in String::from_utf8_lossy(&tracked.stdout).lines() {
+        let file = name.trim_start_matches("output/");
+        assert!(
+            known.iter().any(|k| k == file),
+            "{name} is in the repository, and `extract -o output` would refuse the folder"
+        );
+    }
+}
