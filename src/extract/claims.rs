@@ -126,19 +126,9 @@ fn system_name(row: &Row, next: Option<&Row>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::Line;
 
     fn rows(text: &str) -> Vec<Row> {
-        let lines = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| Line {
-                page: None,
-                line: i as u32 + 1,
-                cells: l.split('\t').map(str::to_string).collect(),
-            })
-            .collect();
-        crate::segment::segment(lines).rows
+        crate::segment::segment_text(text).rows
     }
 
     #[test]

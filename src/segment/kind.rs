@@ -215,21 +215,11 @@ pub fn is_correction_header(row: &Row) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::decode::Line;
     use crate::form::{Kind, Part};
-    use crate::segment::{Evidence, Segmented, segment};
+    use crate::segment::{Evidence, Segmented};
 
     fn seg(text: &str) -> Segmented {
-        let lines = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| Line {
-                page: None,
-                line: i as u32 + 1,
-                cells: l.split('\t').map(str::to_string).collect(),
-            })
-            .collect();
-        segment(lines)
+        crate::segment::segment_text(text)
     }
 
     #[test]

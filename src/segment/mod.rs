@@ -592,3 +592,18 @@ fn truncate(s: &str, max: usize) -> &str {
         None => s,
     }
 }
+
+/// Segments a text written as lines of tab-separated cells (for tests).
+#[cfg(test)]
+pub(crate) fn segment_text(text: &str) -> Segmented {
+    let lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| Line {
+            page: None,
+            line: i as u32 + 1,
+            cells: l.split('\t').map(str::to_string).collect(),
+        })
+        .collect();
+    segment(lines)
+}

@@ -20,40 +20,11 @@ const TABLES: &[&str] = &[
     "corrections",
     "incidents",
 ];
-const SKIPPED: &[&str] = &["doc_id", "page", "line", "path"];
 
 /// Values compared without white space: a PDF breaks lines where the text
 /// had spaces and the other way round.
 fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// The differences between the records of two documents in one table.
-fn differences(table_name: &str, text: &[&Record], pdf: &[&Record]) -> Vec<String> {
-    let mut out = Vec::new();
-    if text.len() != pdf.len() {
-        out.push(format!(
-            "{table_name}: {} records from text, {} from PDF",
-            text.len(),
-            pdf.len()
-        ));
-    }
-    for (i, (t, p)) in text.iter().zip(pdf).enumerate() {
-        let mut keys: Vec<&String> = t.keys().collect();
-        keys.sort();
-        for k in keys {
-            if SKIPPED.contains(&k.as_str()) {
-                continue;
-            }
-            let (a, b) = (&t[k], p.get(k).map(String::as_str).unwrap_or(""));
-            if squeeze(a) != squeeze(b) {
-                out.push(format!(
-                    "{table_name}[{i}].{k}:\n    text: {a:?}\n    pdf:  {b:?}"
-                ));
-            }
-        }
-    }
-    out
 }
 
 /// Compares the PDFs' records with the text's; fails when there are more
@@ -88,7 +59,7 @@ fn compare(pdfs: &[&str], text: &str, allowed: usize) {
         let from_text = of_doc(&all, &docs, &text_name);
         for pdf in pdfs {
             let from_pdf = of_doc(&all, &docs, pdf);
-            for d in differences(t, &from_text, &from_pdf) {
+            for d in record_differences(t, &from_text, &from_pdf, squeeze) {
                 report.push(format!("{pdf}: {d}"));
             }
         }

@@ -30,7 +30,6 @@ const TABLES: &[&str] = &[
     "corrections",
     "incidents",
 ];
-const SKIPPED: &[&str] = &["doc_id", "page", "line", "path"];
 /// The document fields a PDF must share with its text (the title survives
 /// the removal of running headers that repeat it).
 const DOCUMENT_FIELDS: &[&str] = &[
@@ -151,34 +150,6 @@ fn squeeze(s: &str) -> String {
         .filter(|c| !c.is_whitespace())
         .map(|c| if c == '⬚' { '☐' } else { c })
         .collect()
-}
-
-/// The differences between two documents' records in one table.
-fn differences(table_name: &str, text: &[&Record], pdf: &[&Record]) -> Vec<String> {
-    let mut out = Vec::new();
-    if text.len() != pdf.len() {
-        out.push(format!(
-            "{table_name}: {} records from text, {} from PDF",
-            text.len(),
-            pdf.len()
-        ));
-    }
-    for (i, (t, p)) in text.iter().zip(pdf).enumerate() {
-        let mut keys: Vec<&String> = t.keys().collect();
-        keys.sort();
-        for k in keys {
-            if SKIPPED.contains(&k.as_str()) {
-                continue;
-            }
-            let (a, b) = (&t[k], p.get(k).map(String::as_str).unwrap_or(""));
-            if squeeze(a) != squeeze(b) {
-                out.push(format!(
-                    "{table_name}[{i}].{k}:\n    text: {a:?}\n    pdf:  {b:?}"
-                ));
-            }
-        }
-    }
-    out
 }
 
 /// A document's `rows` text as `scripts/score-pdf.py` reads it: label and
@@ -302,7 +273,12 @@ fn every_producer_gives_the_records_and_text_of_its_original() {
         }
         for (name, all) in &tables {
             let of = |id: &str| all.iter().filter(|r| r["doc_id"] == id).collect::<Vec<_>>();
-            found.extend(differences(name, &of(&text_doc), &of(&doc["doc_id"])));
+            found.extend(record_differences(
+                name,
+                &of(&text_doc),
+                &of(&doc["doc_id"]),
+                squeeze,
+            ));
         }
         if found.len() != e.differences {
             failures.push(format!(

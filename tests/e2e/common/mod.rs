@@ -85,3 +85,41 @@ pub fn corpus_output() -> &'static Path {
         out
     })
 }
+
+/// Columns that differ between a text and its PDF by nature (ids, places).
+pub const PLACE_COLUMNS: &[&str] = &["doc_id", "page", "line", "path"];
+
+/// The differences between two documents' records in one table, values
+/// compared through `squeeze` (white space left out: a PDF breaks lines
+/// where the text had spaces), place columns left out.
+pub fn record_differences(
+    table_name: &str,
+    text: &[&Record],
+    pdf: &[&Record],
+    squeeze: fn(&str) -> String,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if text.len() != pdf.len() {
+        out.push(format!(
+            "{table_name}: {} records from text, {} from PDF",
+            text.len(),
+            pdf.len()
+        ));
+    }
+    for (i, (t, p)) in text.iter().zip(pdf).enumerate() {
+        let mut keys: Vec<&String> = t.keys().collect();
+        keys.sort();
+        for k in keys {
+            if PLACE_COLUMNS.contains(&k.as_str()) {
+                continue;
+            }
+            let (a, b) = (&t[k], p.get(k).map(String::as_str).unwrap_or(""));
+            if squeeze(a) != squeeze(b) {
+                out.push(format!(
+                    "{table_name}[{i}].{k}:\n    text: {a:?}\n    pdf:  {b:?}"
+                ));
+            }
+        }
+    }
+    out
+}
