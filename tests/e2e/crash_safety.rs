@@ -61,23 +61,7 @@ fn start_and_kill(input: &Path, out: &Path) {
         .stderr(Stdio::null())
         .spawn()
         .expect("start hyokasho");
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            panic!("the run ended ({status}) before it could be killed: make the batch larger");
-        }
-        let written = staging_folders(out)
-            .iter()
-            .any(|s| std::fs::metadata(s.join("rows.csv")).is_ok_and(|m| m.len() > 100_000));
-        if written {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "no rows were written in two minutes"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_for_rows(&mut child, out);
     child.kill().expect("SIGKILL");
     child.wait().expect("reap");
 }
@@ -127,4 +111,25 @@ fn a_killed_first_run_leaves_no_tables() {
         "no visible file: {:?}",
         snapshot(&out).keys()
     );
+}
+
+/// Waits until a run's staging folder holds some rows.
+pub fn wait_for_rows(child: &mut Child, out: &Path) {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            panic!("the run ended ({status}) too early: make the batch larger");
+        }
+        let written = staging_folders(out)
+            .iter()
+            .any(|s| std::fs::metadata(s.join("rows.csv")).is_ok_and(|m| m.len() > 100_000));
+        if written {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no rows in two minutes"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }

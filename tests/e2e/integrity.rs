@@ -4,7 +4,7 @@
 //! time limit holds for a huge text; paths are kept exact.
 
 use crate::common;
-use crate::crash_safety::staging_folders;
+use crate::crash_safety::{staging_folders, wait_for_rows};
 
 use std::collections::BTreeMap;
 use std::os::unix::ffi::OsStrExt;
@@ -82,27 +82,6 @@ fn batch(name: &str, n: usize) -> PathBuf {
         std::fs::write(dir.join(format!("copy-{i:04}.pdf")), bytes).expect("write");
     }
     dir
-}
-
-/// Waits until a run's staging folder holds some rows.
-fn wait_for_rows(child: &mut Child, out: &Path) {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            panic!("the run ended ({status}) too early: make the batch larger");
-        }
-        let written = staging_folders(out)
-            .iter()
-            .any(|s| std::fs::metadata(s.join("rows.csv")).is_ok_and(|m| m.len() > 100_000));
-        if written {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "no rows in two minutes"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 fn mkfifo(path: &Path) {

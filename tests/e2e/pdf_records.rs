@@ -7,20 +7,6 @@ use std::path::Path;
 
 use common::*;
 
-/// The tables compared, and the columns that legitimately differ between
-/// a text rendering and a PDF (identity, position).
-const TABLES: &[&str] = &[
-    "systems",
-    "files",
-    "contractors",
-    "provisions",
-    "risk_ratings",
-    "choices",
-    "changes",
-    "corrections",
-    "incidents",
-];
-
 /// Values compared without white space: a PDF breaks lines where the text
 /// had spaces and the other way round.
 fn squeeze(s: &str) -> String {
@@ -49,7 +35,7 @@ fn compare(pdfs: &[&str], text: &str, allowed: usize) {
         assert_eq!(d["status"], "ok", "{}: {}", d["source_path"], d["error"]);
     }
     let mut report = Vec::new();
-    for t in TABLES {
+    for t in TYPED_TABLES {
         let all = table(&out, t);
         let text_name = inputs
             .last()

@@ -17,19 +17,6 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// The typed tables compared, and the columns that legitimately differ
-/// between a text and a PDF of it (identity, position).
-const TABLES: &[&str] = &[
-    "systems",
-    "files",
-    "contractors",
-    "provisions",
-    "risk_ratings",
-    "choices",
-    "changes",
-    "corrections",
-    "incidents",
-];
 /// The document fields a PDF must share with its text (the title survives
 /// the removal of running headers that repeat it).
 const DOCUMENT_FIELDS: &[&str] = &[
@@ -222,7 +209,8 @@ fn every_producer_gives_the_records_and_text_of_its_original() {
 
     let docs = table(&out, "documents");
     let rows = table(&out, "rows");
-    let tables: Vec<(&str, Vec<Record>)> = TABLES.iter().map(|t| (*t, table(&out, t))).collect();
+    let tables: Vec<(&str, Vec<Record>)> =
+        TYPED_TABLES.iter().map(|t| (*t, table(&out, t))).collect();
     let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
     let mut failures = Vec::new();
     for e in EXPECTED {

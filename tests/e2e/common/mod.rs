@@ -123,3 +123,16 @@ pub fn record_differences(
     }
     out
 }
+
+/// The typed tables a PDF must give as its text original does.
+pub const TYPED_TABLES: &[&str] = &[
+    "systems",
+    "files",
+    "contractors",
+    "provisions",
+    "risk_ratings",
+    "choices",
+    "changes",
+    "corrections",
+    "incidents",
+];
